@@ -1,0 +1,137 @@
+/*	xcallsim.h: the simulated machine's own API	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The simulator's API: configure and boot a machine of simulated CPUs,
+ * run code in process context on any of them, read their counters and
+ * intercept panics.  Everything else a test calls is the kernel API
+ * (sys/xcall.h, sys/systm.h, sys/refcnt.h, machine/intr.h, ...).
+ *
+ * Functions that can fail return 0 or an errno(2) value and leave a
+ * message naming the call and the bad input in xcs_errstr().  Kernel
+ * calls made wrongly panic instead, as a DIAGNOSTIC kernel would.
+ */
+
+#ifndef _XCALLSIM_H_
+#define _XCALLSIM_H_
+
+#include <stdint.h>
+
+struct cpu_info;
+
+/* How an idle CPU waits for work. */
+enum xcs_idle {
+	XCS_IDLE_HALT = 0,	/* sleeps; an IPI wakes it (default) */
+	XCS_IDLE_POLL		/* spins on its doorbell; IPIs send no signal */
+};
+
+/* Which MD glue connects the xcall IPI to the MI code. */
+enum xcs_glue {
+	XCS_GLUE_AUTO = 0,	/* softintr if cpu_xcall_establish set one */
+	XCS_GLUE_SOFTCLOCK,	/* IPI sets SIR_XCALL; dispatch at SOFTCLOCK */
+	XCS_GLUE_SOFTINTR	/* IPI handler calls cpu_xcall_dispatch */
+};
+
+/* Where the soft interrupt sources sit in ci_ipending. */
+enum xcs_sir_layout {
+	XCS_SIR_COMMITTED = 0,	/* XCALL 61 CLOCK 60 NET 59 TTY 58 (default) */
+	XCS_SIR_PROPOSAL	/* CLOCK 61 NET 60 TTY 59 XCALL 58 */
+};
+
+struct xcs_config {
+	unsigned int	xc_ncpus;	/* 1 to 256 (1 in the UP build) */
+	enum xcs_idle	xc_idle;
+	int		xc_signal;	/* IPI signal; 0 means SIGUSR1 */
+	enum xcs_glue	xc_glue;
+	enum xcs_sir_layout xc_sir_layout;
+};
+
+/* Per-CPU counters. */
+struct xcs_stats {
+	uint64_t	xs_posted;	/* xcalls this CPU put in a slot */
+	uint64_t	xs_dispatched;	/* xcalls taken from this CPU's slots */
+	uint64_t	xs_dispatch_runs; /* cpu_xcall_dispatch calls here */
+	uint64_t	xs_slot_full_spins; /* spins with all slots taken */
+	uint64_t	xs_ipi_sent;	/* IPIs this CPU sent (signal or wake) */
+	uint64_t	xs_ipi_signals;	/*  ... of which were a host signal */
+	uint64_t	xs_ipi_coalesced; /* target already had one pending */
+	uint64_t	xs_ipi_skipped;	/* target was polling: bit only */
+	uint64_t	xs_ipi_taken;	/* IPIs this CPU handled */
+	uint64_t	xs_ipi_deferred; /* arrived at or above IPL_IPI */
+	uint64_t	xs_soft_deferred; /* SIR_XCALL left pending by IPL */
+};
+
+/* Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue. */
+void	xcs_config_init(struct xcs_config *);
+
+/*
+ * Boot the machine.  The calling thread becomes cpu0, the primary CPU,
+ * and runs in process context at IPL_NONE; the others start in their
+ * idle loops.  Fails with EBUSY if a machine is already booted, EINVAL
+ * for a bad CPU count, signal or option.
+ */
+int	xcs_boot(const struct xcs_config *);
+
+/*
+ * Stop every CPU and free the machine.  Must be called by the thread
+ * that booted it.  CPUs still running a job are stopped at their next
+ * spin or sleep; xcs_shutdown waits for them.
+ */
+int	xcs_shutdown(void);
+
+/* Whether a machine is booted, and how many CPUs it has (0 if not). */
+unsigned int xcs_ncpus(void);
+
+/* CPU n's cpu_info, or NULL (with xcs_errstr set) if there is none. */
+struct cpu_info *xcs_cpu(unsigned int);
+
+/*
+ * Run fn(arg) in process context on CPU n, like a kernel thread bound to
+ * it: it may sleep, spin, raise its IPL and post xcalls.  xcs_cpu_start
+ * returns at once (on cpu0 itself it runs fn before returning);
+ * xcs_cpu_join waits for it, taking the caller's IPIs meanwhile.
+ * xcs_cpu_run is both.  A CPU runs one job at a time: EBUSY otherwise.
+ * xcs_cpu_join returns ECANCELED if the job panicked (see below).
+ */
+int	xcs_cpu_start(unsigned int, void (*)(void *), void *);
+int	xcs_cpu_join(unsigned int);
+int	xcs_cpu_run(unsigned int, void (*)(void *), void *);
+
+/* CPU n's counters, or the sum over all CPUs. */
+int	xcs_stats(unsigned int, struct xcs_stats *);
+void	xcs_stats_total(struct xcs_stats *);
+
+/*
+ * Panic interception.  With a hook set, a panic prints its report, calls
+ * hook(message, arg) on the panicking CPU, and then abandons what that
+ * CPU was doing: its job ends with ECANCELED and the CPU stays stopped
+ * until shutdown, as after a real panic.  Without a hook a panic aborts
+ * the program.  xcs_panic_message returns the first panic's message, or
+ * NULL; it is cleared at boot.
+ */
+typedef void (*xcs_panic_hook)(const char *, void *);
+void	xcs_panic_intercept(xcs_panic_hook, void *);
+const char *xcs_panic_message(void);
+
+/* The message of the last failed xcs_* call on this thread. */
+const char *xcs_errstr(void);
+
+/* IPL names, for messages: "IPL_SOFTCLOCK". */
+const char *xcs_ipl_name(int);
+
+#endif /* _XCALLSIM_H_ */

@@ -1,0 +1,722 @@
+/*	xcallsim: sim/cpu.c, the simulated CPUs	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Booting, running and stopping simulated CPUs.
+ *
+ * A CPU is a host thread.  cpu0 is the thread that booted the machine;
+ * the others sit in an idle loop that halts (sleeps on the CPU's futex
+ * word) or polls its doorbell, runs jobs handed to it in process
+ * context, and takes IPIs.
+ *
+ * Every wait a CPU does goes through xcs_cpu_wait(): it publishes that
+ * the CPU is blocked or polling, looks at its doorbell, checks the
+ * condition and only then sleeps on xc_blockseq.  Whoever changes a
+ * condition a CPU may be waiting for calls xcs_cpu_kick(), which bumps
+ * the word and wakes the futex, so no wakeup and no IPI is lost however
+ * late the host delivers a signal.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/xcall.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <urcu/futex.h>
+
+#include "xcs.h"
+
+#define XCS_FUTEX_PRIVATE	128	/* FUTEX_PRIVATE_FLAG */
+
+struct xcs_machine xcs_machine;
+unsigned int xcs_booted;
+struct xcs_intr_bits xcs_intr_bits;
+struct cpu_info *cpu_info_list;
+char *xcs_cpus_lo, *xcs_cpus_hi;
+
+__thread struct cpu_info *xcs_curcpu_tls
+    __attribute__((__tls_model__("initial-exec")));
+__thread unsigned long xcs_membar_word;
+
+static __thread char xcs_errbuf[256];
+static pthread_t xcs_boot_thread;
+
+void
+xcs_seterr(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(xcs_errbuf, sizeof(xcs_errbuf), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+xcs_errstr(void)
+{
+	return (xcs_errbuf);
+}
+
+void
+xcs_not_a_cpu(const char *what)
+{
+	fprintf(stderr, "xcallsim: %s called on a thread that is not a "
+	    "simulated CPU%s\n", what, xcs_atomic_load(&xcs_booted) ? "" :
+	    " (no machine is booted: call xcs_boot first)");
+	abort();
+}
+
+int
+xcs_is_cpu(const struct cpu_info *ci)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	size_t off;
+
+	if ((const char *)ci < xcs_cpus_lo || (const char *)ci >= xcs_cpus_hi)
+		return (0);
+	off = (size_t)((const char *)ci - xcs_cpus_lo);
+	return (off % sizeof(*ci) == 0 && off / sizeof(*ci) < xm->xm_ncpus);
+}
+
+/* Kernel calls given something that is not a booted CPU panic. */
+void
+xcs_check_cpu(const struct cpu_info *ci, const char *func)
+{
+	struct cpu_info *self = curcpu();
+
+	if (!xcs_is_cpu(ci))
+		panic("%s: cpu%u at %s: %p is not the cpu_info of a booted "
+		    "CPU", func, self->ci_cpuid,
+		    xcs_ipl_name(self->ci_ilevel), ci);
+}
+
+/*
+ * Wake a CPU that may be waiting in xcs_cpu_wait().  The increment is a
+ * full barrier: the caller's change to the condition is visible before
+ * the load of the state, and the waiter's store of its state is
+ * visible before it reads the condition, so at least one side sees the
+ * other.  A waiter that read the old sequence number gets EAGAIN from
+ * the futex.
+ */
+void
+xcs_cpu_kick(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+
+	xcs_atomic_add_nv(&xc->xc_blockseq, 1);
+	if (xcs_atomic_load(&xc->xc_state) == XCS_BLOCKED)
+		futex_async(&xc->xc_blockseq, FUTEX_WAKE | XCS_FUTEX_PRIVATE,
+		    1, NULL, NULL, 0);
+}
+
+/* A CPU that is stopped for shutdown or after a panic leaves here. */
+static void
+xcs_cpu_check_halting(struct cpu_info *ci)
+{
+	if (__predict_false(xcs_atomic_load(&xcs_machine.xm_halting)))
+		xcs_cpu_abandon(ci);
+}
+
+/*
+ * Wait, at IPL_NONE, until done(arg) is true, taking IPIs meanwhile.
+ * With poll set the CPU spins on its doorbell, as an idle loop in poll
+ * mode does; otherwise it sleeps.
+ */
+void
+xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	int state = poll ? XCS_POLLING : XCS_BLOCKED;
+	int32_t seq;
+
+	for (;;) {
+		seq = xcs_atomic_load(&xc->xc_blockseq);
+		/* The swap orders the state before the loads below. */
+		xcs_atomic_swap(&xc->xc_state, state);
+		if (xcs_atomic_load(&ci->ci_ipis) != 0) {
+			if (!poll)
+				xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
+			xcs_doorbell(ci);
+			continue;
+		}
+		if (done(arg))
+			break;
+		xcs_cpu_check_halting(ci);
+		if (poll) {
+			caa_cpu_relax();
+			continue;
+		}
+		futex_async(&xc->xc_blockseq, FUTEX_WAIT | XCS_FUTEX_PRIVATE,
+		    seq, NULL, NULL, 0);
+		xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
+	}
+
+	xcs_atomic_swap(&xc->xc_state, XCS_RUNNING);
+	/* An IPI sent while we looked polling rang no bell: check. */
+	xcs_doorbell(ci);
+}
+
+void
+xcs_cpu_busy_cycle(void)
+{
+	struct cpu_info *ci = curcpu();
+
+	caa_cpu_relax();
+	if (xcs_slot_spin_seen())
+		XCS_STAT_INC(ci, xs_slot_full_spins);
+	xcs_doorbell(ci);
+	xcs_cpu_check_halting(ci);
+}
+
+/*
+ * Abandon whatever this CPU is doing, after a panic or at shutdown: back
+ * to the frame that started the job or the idle loop, with the CPU's
+ * interrupt state reset.
+ */
+void
+xcs_cpu_abandon(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+
+	if (!xc->xc_has_top)
+		abort();
+	siglongjmp(xc->xc_top, 1);
+}
+
+static void
+xcs_cpu_reset_intr(struct cpu_info *ci)
+{
+	xcs_atomic_store(&ci->ci_ilevel, IPL_NONE);
+	xcs_atomic_store(&ci->ci_idepth, 0);
+	xcs_atomic_store(&ci->ci_handled_intr_level, IPL_NONE);
+	xcs_atomic_store(&ci->ci_mutex_level, 0);
+	ci->ci_curproc->p_wchan = NULL;
+	ci->ci_curproc->p_stat = SONPROC;
+}
+
+/*
+ * Run a job in process context on this CPU.  A panic inside it (with
+ * interception on) lands back here; the CPU is then stopped.
+ */
+static void
+xcs_cpu_run_job(struct cpu_info *ci, struct xcs_job *xj)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	struct cpu_info *joiner;
+	int saved_top = xc->xc_has_top;
+	sigjmp_buf saved;
+
+	memcpy(saved, xc->xc_top, sizeof(saved));
+	if (sigsetjmp(xc->xc_top, 1) == 0) {
+		xc->xc_has_top = 1;
+		xcs_atomic_store(&xc->xc_doing, "process");
+		xj->xj_fn(xj->xj_arg);
+		xj->xj_error = 0;
+		if (xcs_atomic_load(&ci->ci_ilevel) != IPL_NONE ||
+		    ci->ci_mutex_level != 0)
+			panic("cpu%u: job %p returned at %s holding %d "
+			    "mutexes", ci->ci_cpuid, (void *)xj->xj_fn,
+			    xcs_ipl_name(ci->ci_ilevel), ci->ci_mutex_level);
+	} else {
+		xcs_cpu_reset_intr(ci);
+		xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+		xj->xj_error = ECANCELED;
+	}
+	memcpy(xc->xc_top, saved, sizeof(saved));
+	xc->xc_has_top = saved_top;
+	xcs_atomic_store(&xc->xc_doing, "idle");
+
+	/* The swap publishes xj_error; the joiner kicks pair with it. */
+	xcs_atomic_swap(&xj->xj_done, 1);
+	joiner = xcs_atomic_load(&xj->xj_joiner);
+	if (joiner != NULL)
+		xcs_cpu_kick(joiner);
+}
+
+static int
+xcs_idle_done(void *arg)
+{
+	struct xcs_cpu *xc = arg;
+
+	return (xcs_atomic_load(&xc->xc_job) != NULL ||
+	    xcs_atomic_load(&xcs_machine.xm_halting));
+}
+
+static void
+xcs_idle(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	struct xcs_job *xj;
+
+	for (;;) {
+		if (xcs_atomic_load(&xcs_machine.xm_halting))
+			return;
+		if (xcs_atomic_load(&xc->xc_state) == XCS_STOPPED) {
+			/* Panicked: wait for shutdown, take nothing. */
+			futex_async(&xc->xc_blockseq,
+			    FUTEX_WAIT | XCS_FUTEX_PRIVATE,
+			    xcs_atomic_load(&xc->xc_blockseq), NULL, NULL, 0);
+			continue;
+		}
+		xj = xcs_atomic_swap(&xc->xc_job, NULL);
+		if (xj != NULL) {
+			xcs_cpu_run_job(ci, xj);
+			continue;
+		}
+		xcs_cpu_wait(ci, xcs_idle_done, xc,
+		    xcs_machine.xm_config.xc_idle == XCS_IDLE_POLL);
+	}
+}
+
+static void *
+xcs_cpu_main(void *arg)
+{
+	struct cpu_info *ci = arg;
+	struct xcs_cpu *xc = ci->ci_xcs;
+
+	xcs_curcpu_tls = ci;
+	if (sigsetjmp(xc->xc_top, 1) != 0)
+		xcs_cpu_reset_intr(ci);
+	xc->xc_has_top = 1;
+	xcs_idle(ci);
+	xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+	xcs_curcpu_tls = NULL;
+	return (NULL);
+}
+
+void
+xcs_config_init(struct xcs_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->xc_ncpus = 2;
+	cfg->xc_idle = XCS_IDLE_HALT;
+	cfg->xc_signal = SIGUSR1;
+	cfg->xc_glue = XCS_GLUE_AUTO;
+	cfg->xc_sir_layout = XCS_SIR_COMMITTED;
+}
+
+static int
+xcs_config_check(const struct xcs_config *cfg)
+{
+	if (cfg == NULL) {
+		xcs_seterr("xcs_boot: NULL configuration");
+		return (EINVAL);
+	}
+	if (cfg->xc_ncpus < 1 || cfg->xc_ncpus > MAXCPUS) {
+		xcs_seterr("xcs_boot: %u CPUs requested; this build "
+		    "simulates 1 to %d", cfg->xc_ncpus, MAXCPUS);
+		return (EINVAL);
+	}
+	if (cfg->xc_idle != XCS_IDLE_HALT && cfg->xc_idle != XCS_IDLE_POLL) {
+		xcs_seterr("xcs_boot: unknown idle mode %d", cfg->xc_idle);
+		return (EINVAL);
+	}
+	if (cfg->xc_glue < XCS_GLUE_AUTO || cfg->xc_glue > XCS_GLUE_SOFTINTR) {
+		xcs_seterr("xcs_boot: unknown glue %d", cfg->xc_glue);
+		return (EINVAL);
+	}
+	if (cfg->xc_sir_layout != XCS_SIR_COMMITTED &&
+	    cfg->xc_sir_layout != XCS_SIR_PROPOSAL) {
+		xcs_seterr("xcs_boot: unknown SIR layout %d",
+		    cfg->xc_sir_layout);
+		return (EINVAL);
+	}
+	if (cfg->xc_signal != 0 && (cfg->xc_signal < 1 ||
+	    cfg->xc_signal >= NSIG || cfg->xc_signal == SIGKILL ||
+	    cfg->xc_signal == SIGSTOP || cfg->xc_signal == SIGSEGV ||
+	    cfg->xc_signal == SIGBUS || cfg->xc_signal == SIGFPE ||
+	    cfg->xc_signal == SIGILL || cfg->xc_signal == SIGABRT)) {
+		xcs_seterr("xcs_boot: signal %d cannot carry IPIs",
+		    cfg->xc_signal);
+		return (EINVAL);
+	}
+	return (0);
+}
+
+static void
+xcs_sir_layout_set(enum xcs_sir_layout layout)
+{
+	if (layout == XCS_SIR_PROPOSAL) {
+		xcs_intr_bits.sir_clock = 61;
+		xcs_intr_bits.sir_net = 60;
+		xcs_intr_bits.sir_tty = 59;
+		xcs_intr_bits.sir_xcall = 58;
+	} else {
+		xcs_intr_bits.sir_xcall = 61;
+		xcs_intr_bits.sir_clock = 60;
+		xcs_intr_bits.sir_net = 59;
+		xcs_intr_bits.sir_tty = 58;
+	}
+}
+
+static void
+xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
+{
+	struct xcs_machine *xm = &xcs_machine;
+
+	ci->ci_self = ci;
+	ci->ci_next = (n + 1 < xm->xm_ncpus) ? ci + 1 : NULL;
+	ci->ci_cpuid = n;
+	ci->ci_xcs = xc;
+	ci->ci_curproc = &xc->xc_proc;
+	ci->ci_ilevel = IPL_NONE;
+	ci->ci_flags = CPUF_PRESENT | CPUF_RUNNING | (n == 0 ? CPUF_PRIMARY : 0);
+	memcpy(ci->ci_iunmask, xm->xm_iunmask, sizeof(ci->ci_iunmask));
+	for (int ipl = 0; ipl < NIPL; ipl++)
+		ci->ci_imask[ipl] = ~xm->xm_iunmask[ipl];
+
+	xc->xc_ci = ci;
+	xc->xc_state = XCS_RUNNING;
+	xc->xc_doing = n == 0 ? "process" : "idle";
+	xc->xc_proc.p_stat = SONPROC;
+	xc->xc_proc.p_tid = (int)n;
+	xc->xc_proc.p_cpu = ci;
+}
+
+/*
+ * Attach xcalls to every CPU and pick the glue: a softintr handle left
+ * in xci_softintr means the MI code is of the earlier generation.
+ */
+static void
+xcs_xcall_attach(void)
+{
+#ifdef MULTIPROCESSOR
+	struct xcs_machine *xm = &xcs_machine;
+	struct cpu_info *ci;
+	CPU_INFO_ITERATOR cii;
+	int softintr = 0;
+
+	CPU_INFO_FOREACH(cii, ci) {
+		cpu_xcall_establish(ci);
+		if (ci->ci_xcall.xci_softintr != NULL)
+			softintr = 1;
+	}
+	xm->xm_glue = xm->xm_config.xc_glue;
+	if (xm->xm_glue == XCS_GLUE_AUTO)
+		xm->xm_glue = softintr ? XCS_GLUE_SOFTINTR : XCS_GLUE_SOFTCLOCK;
+#endif
+}
+
+static int
+xcs_machine_alloc(unsigned int ncpus)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	void *p;
+
+	if (posix_memalign(&p, 64, ncpus * sizeof(struct cpu_info)) != 0)
+		return (ENOMEM);
+	memset(p, 0, ncpus * sizeof(struct cpu_info));
+	xm->xm_cpus = p;
+	xm->xm_xcs = calloc(ncpus, sizeof(struct xcs_cpu));
+	if (xm->xm_xcs == NULL) {
+		free(xm->xm_cpus);
+		return (ENOMEM);
+	}
+	xcs_cpus_lo = (char *)xm->xm_cpus;
+	xcs_cpus_hi = (char *)(xm->xm_cpus + ncpus);
+	return (0);
+}
+
+static void
+xcs_machine_free(void)
+{
+	struct xcs_machine *xm = &xcs_machine;
+
+	xcs_cpus_lo = xcs_cpus_hi = NULL;
+	cpu_info_list = NULL;
+	free(xm->xm_cpus);
+	free(xm->xm_xcs);
+	memset(xm, 0, sizeof(*xm));
+}
+
+static int
+xcs_cpus_start(void)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	pthread_attr_t attr;
+	unsigned int n;
+	int error = 0;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 1024 * 1024);
+	for (n = 1; n < xm->xm_ncpus; n++) {
+		error = pthread_create(&xm->xm_xcs[n].xc_thread, &attr,
+		    xcs_cpu_main, &xm->xm_cpus[n]);
+		if (error != 0) {
+			xcs_seterr("xcs_boot: cannot start cpu%u: %s", n,
+			    strerror(error));
+			xm->xm_ncpus = n;
+			break;
+		}
+	}
+	pthread_attr_destroy(&attr);
+	return (error);
+}
+
+static void
+xcs_cpus_stop(void)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	unsigned int n;
+
+	xcs_atomic_swap(&xm->xm_halting, 1);
+	for (n = 1; n < xm->xm_ncpus; n++)
+		xcs_cpu_kick(&xm->xm_cpus[n]);
+	for (n = 1; n < xm->xm_ncpus; n++)
+		pthread_join(xm->xm_xcs[n].xc_thread, NULL);
+}
+
+int
+xcs_boot(const struct xcs_config *cfg)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	unsigned int n;
+	int error;
+
+	if ((error = xcs_config_check(cfg)) != 0)
+		return (error);
+	if (xcs_atomic_cas(&xcs_booted, 0, 1) != 0) {
+		xcs_seterr("xcs_boot: a machine with %u CPUs is already "
+		    "booted; xcs_shutdown it first", xm->xm_ncpus);
+		return (EBUSY);
+	}
+	if ((error = xcs_machine_alloc(cfg->xc_ncpus)) != 0) {
+		xcs_seterr("xcs_boot: no memory for %u CPUs", cfg->xc_ncpus);
+		xcs_atomic_store(&xcs_booted, 0);
+		return (error);
+	}
+	xm->xm_ncpus = cfg->xc_ncpus;
+	xm->xm_config = *cfg;
+	xm->xm_signal = cfg->xc_signal ? cfg->xc_signal : SIGUSR1;
+	if ((error = xcs_ipi_install(xm->xm_signal)) != 0) {
+		xcs_machine_free();
+		xcs_atomic_store(&xcs_booted, 0);
+		return (error);
+	}
+	xcs_sir_layout_set(cfg->xc_sir_layout);
+	xcs_spl_init();
+	xcs_panic_reset();
+
+	for (n = 0; n < xm->xm_ncpus; n++)
+		xcs_cpu_init(&xm->xm_cpus[n], &xm->xm_xcs[n], n);
+	cpu_info_list = &xm->xm_cpus[0];
+	xm->xm_xcs[0].xc_thread = xcs_boot_thread = pthread_self();
+	xcs_curcpu_tls = &xm->xm_cpus[0];
+
+	xcs_xcall_attach();
+	softintr_init();
+
+	if ((error = xcs_cpus_start()) != 0) {
+		xcs_cpus_stop();
+		xcs_ipi_uninstall();
+		xcs_curcpu_tls = NULL;
+		xcs_machine_free();
+		xcs_atomic_store(&xcs_booted, 0);
+		return (error);
+	}
+	return (0);
+}
+
+int
+xcs_shutdown(void)
+{
+	if (!xcs_atomic_load(&xcs_booted)) {
+		xcs_seterr("xcs_shutdown: no machine is booted");
+		return (ESRCH);
+	}
+	if (!pthread_equal(pthread_self(), xcs_boot_thread)) {
+		xcs_seterr("xcs_shutdown: called on a thread other than cpu0, "
+		    "the one that booted the machine");
+		return (EPERM);
+	}
+	xcs_cpus_stop();
+	xcs_ipi_uninstall();
+	xcs_curcpu_tls = NULL;
+	xcs_machine_free();
+	xcs_atomic_store(&xcs_booted, 0);
+	return (0);
+}
+
+unsigned int
+xcs_ncpus(void)
+{
+	return (xcs_atomic_load(&xcs_booted) ? xcs_machine.xm_ncpus : 0);
+}
+
+struct cpu_info *
+xcs_cpu(unsigned int n)
+{
+	if (!xcs_atomic_load(&xcs_booted)) {
+		xcs_seterr("xcs_cpu: no machine is booted");
+		return (NULL);
+	}
+	if (n >= xcs_machine.xm_ncpus) {
+		xcs_seterr("xcs_cpu: no cpu%u; the machine has %u CPUs", n,
+		    xcs_machine.xm_ncpus);
+		return (NULL);
+	}
+	return (&xcs_machine.xm_cpus[n]);
+}
+
+static int
+xcs_job_check(const char *func, unsigned int n)
+{
+	if (!xcs_atomic_load(&xcs_booted)) {
+		xcs_seterr("%s: no machine is booted", func);
+		return (ESRCH);
+	}
+	if (n >= xcs_machine.xm_ncpus) {
+		xcs_seterr("%s: no cpu%u; the machine has %u CPUs", func, n,
+		    xcs_machine.xm_ncpus);
+		return (EINVAL);
+	}
+	return (0);
+}
+
+int
+xcs_cpu_start(unsigned int n, void (*fn)(void *), void *arg)
+{
+	struct cpu_info *ci;
+	struct xcs_cpu *xc;
+	struct xcs_job *xj;
+	int error;
+
+	if ((error = xcs_job_check("xcs_cpu_start", n)) != 0)
+		return (error);
+	if (fn == NULL) {
+		xcs_seterr("xcs_cpu_start: NULL function for cpu%u", n);
+		return (EINVAL);
+	}
+	ci = &xcs_machine.xm_cpus[n];
+	xc = ci->ci_xcs;
+	if (xcs_atomic_cas(&xc->xc_busy, 0, 1) != 0) {
+		xcs_seterr("xcs_cpu_start: cpu%u is still running a job "
+		    "that was not joined", n);
+		return (EBUSY);
+	}
+
+	xj = &xc->xc_jobslot;
+	xj->xj_fn = fn;
+	xj->xj_arg = arg;
+	xj->xj_error = 0;
+	xcs_atomic_store(&xj->xj_done, 0);
+	xcs_atomic_store(&xj->xj_joiner, NULL);
+
+	if (xcs_curcpu_tls == ci) {
+		xcs_cpu_run_job(ci, xj);
+		return (0);
+	}
+	/* The swap publishes the job; the kick wakes the idle loop. */
+	xcs_atomic_swap(&xc->xc_job, xj);
+	xcs_cpu_kick(ci);
+	return (0);
+}
+
+static int
+xcs_job_done(void *arg)
+{
+	struct xcs_job *xj = arg;
+
+	return (xcs_atomic_load(&xj->xj_done) != 0 ||
+	    xcs_panic_message() != NULL);
+}
+
+int
+xcs_cpu_join(unsigned int n)
+{
+	struct cpu_info *ci, *self = xcs_curcpu_tls;
+	struct xcs_cpu *xc;
+	struct xcs_job *xj;
+	int error;
+
+	if ((error = xcs_job_check("xcs_cpu_join", n)) != 0)
+		return (error);
+	ci = &xcs_machine.xm_cpus[n];
+	xc = ci->ci_xcs;
+	if (!xcs_atomic_load(&xc->xc_busy)) {
+		xcs_seterr("xcs_cpu_join: cpu%u has no job to join", n);
+		return (EINVAL);
+	}
+	if (self == NULL) {
+		xcs_seterr("xcs_cpu_join: the caller is not a simulated CPU");
+		return (EPERM);
+	}
+	xj = &xc->xc_jobslot;
+
+	/* The swap pairs with the load of xj_joiner after xj_done. */
+	xcs_atomic_swap(&xj->xj_joiner, self);
+	xcs_cpu_wait(self, xcs_job_done, xj, 0);
+	if (!xcs_atomic_load(&xj->xj_done))
+		return (ECANCELED);
+	xcs_atomic_store(&xc->xc_busy, 0);
+	return (xj->xj_error);
+}
+
+int
+xcs_cpu_run(unsigned int n, void (*fn)(void *), void *arg)
+{
+	int error;
+
+	if ((error = xcs_cpu_start(n, fn, arg)) != 0)
+		return (error);
+	return (xcs_cpu_join(n));
+}
+
+int
+xcs_stats(unsigned int n, struct xcs_stats *xs)
+{
+	const uint64_t *src;
+	uint64_t *dst;
+	size_t i;
+	int error;
+
+	if ((error = xcs_job_check("xcs_stats", n)) != 0)
+		return (error);
+	src = (const uint64_t *)&xcs_machine.xm_xcs[n].xc_stats;
+	dst = (uint64_t *)xs;
+	for (i = 0; i < sizeof(*xs) / sizeof(uint64_t); i++)
+		dst[i] = xcs_atomic_load(&src[i]);
+	return (0);
+}
+
+void
+xcs_stats_total(struct xcs_stats *total)
+{
+	struct xcs_stats xs;
+	uint64_t *dst = (uint64_t *)total, *src = (uint64_t *)&xs;
+	unsigned int n;
+	size_t i;
+
+	memset(total, 0, sizeof(*total));
+	for (n = 0; n < xcs_ncpus(); n++) {
+		xcs_stats(n, &xs);
+		for (i = 0; i < sizeof(xs) / sizeof(uint64_t); i++)
+			dst[i] += src[i];
+	}
+}

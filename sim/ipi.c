@@ -1,0 +1,286 @@
+/*	xcallsim: sim/ipi.c, inter-processor interrupts	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * IPIs.  Sending one sets its vector's bit in the target's ci_ipis, as
+ * amd64's x86_send_ipi does, and rings the doorbell only if no IPI was
+ * pending already, because the local APIC holds one pending interrupt
+ * per vector.  How the doorbell rings depends on what the target is
+ * doing: a running CPU gets the host signal, a halted one has its futex
+ * woken, and a polling one is only left the bit, which it is watching.
+ *
+ * The signal handler is the CPU's interrupt entry.  It and everything it
+ * calls use only thread-locals, atomics, futex_async and other
+ * async-signal-safe calls.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/xcall.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "xcs.h"
+
+#ifdef MULTIPROCESSOR
+
+static void	x86_64_ipi_nop(struct cpu_info *);
+static void	x86_64_ipi_xcall(struct cpu_info *);
+
+void (*ipifunc[X86_NIPI])(struct cpu_info *) = {
+	[1] = x86_64_ipi_nop,		/* X86_IPI_NOP */
+	[11] = x86_64_ipi_xcall,	/* X86_IPI_XCALL */
+};
+
+static struct sigaction xcs_ipi_oldact;
+static int xcs_ipi_installed;
+
+static void
+x86_64_ipi_nop(struct cpu_info *ci)
+{
+}
+
+/*
+ * The xcall vector.  The November 2025 glue only marks SIR_XCALL
+ * pending; it runs once the IPL drops below IPL_SOFTCLOCK.  The earlier
+ * glue called into the MI code from here, at IPL_IPI, and the MI code
+ * scheduled a softintr.
+ */
+static void
+x86_64_ipi_xcall(struct cpu_info *ci)
+{
+	if (xcs_machine.xm_glue == XCS_GLUE_SOFTINTR) {
+		XCS_STAT_INC(ci, xs_dispatch_runs);
+		cpu_xcall_dispatch(ci);
+		return;
+	}
+	x86_atomic_setbits_u64(&ci->ci_ipending, 1UL << SIR_XCALL);
+}
+
+/*
+ * x86_ipi_handler for CPU ci: take every pending vector at once and run
+ * each.  The swap is the acquire that pairs with the sender's fetch-or,
+ * so whatever the sender stored before sending (the xcall in its slot)
+ * is visible here.
+ */
+void
+xcs_ipi_source(struct cpu_info *ci)
+{
+	u_int32_t pending;
+	int bit;
+
+	pending = xcs_atomic_swap(&ci->ci_ipis, 0);
+	if (pending != 0)
+		XCS_STAT_INC(ci, xs_ipi_taken);
+	while (pending != 0) {
+		bit = __builtin_ctz(pending);
+		pending &= pending - 1;
+		if (bit >= X86_NIPI || ipifunc[bit] == NULL)
+			panic("x86_ipi_handler: cpu%u: unexpected IPI vector "
+			    "%#x at %s", ci->ci_cpuid, 1U << bit,
+			    xcs_ipl_name(ci->ci_ilevel));
+		(*ipifunc[bit])(ci);
+	}
+}
+
+void
+x86_ipi_handler(void)
+{
+	xcs_ipi_source(curcpu());
+}
+
+void
+x86_send_ipi(struct cpu_info *ci, int ipimask)
+{
+	struct cpu_info *self = curcpu();
+	struct xcs_cpu *xc;
+	u_int32_t old;
+
+	xcs_check_cpu(ci, "x86_send_ipi");
+	xc = ci->ci_xcs;
+
+	/*
+	 * The fetch-or is a full barrier: it orders everything this CPU
+	 * stored before (the slot it claimed) before the target can see
+	 * the bit, and before the load of the target's state below,
+	 * which pairs with the target storing its state and then loading
+	 * ci_ipis (xcs_cpu_wait).  One of the two sees the other.
+	 */
+	old = xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask);
+	if (old != 0) {
+		XCS_STAT_INC(self, xs_ipi_coalesced);
+		return;
+	}
+
+	switch (xcs_atomic_load(&xc->xc_state)) {
+	case XCS_POLLING:
+		XCS_STAT_INC(self, xs_ipi_skipped);
+		break;
+	case XCS_BLOCKED:
+		XCS_STAT_INC(self, xs_ipi_sent);
+		xcs_cpu_kick(ci);
+		break;
+	case XCS_STOPPED:
+		break;
+	default:
+		XCS_STAT_INC(self, xs_ipi_sent);
+		XCS_STAT_INC(self, xs_ipi_signals);
+		pthread_kill(xc->xc_thread, xcs_machine.xm_signal);
+		break;
+	}
+}
+
+void
+x86_broadcast_ipi(int ipimask)
+{
+	struct cpu_info *ci, *self = curcpu();
+	CPU_INFO_ITERATOR cii;
+
+	CPU_INFO_FOREACH(cii, ci) {
+		if (ci != self)
+			x86_send_ipi(ci, ipimask);
+	}
+}
+
+/* The host signal: this thread's CPU takes an IPI. */
+static void
+xcs_ipi_signal(int sig, siginfo_t *si, void *uc)
+{
+	struct cpu_info *ci = xcs_curcpu_tls;
+	int saved_errno = errno;
+
+	if (ci != NULL &&
+	    xcs_atomic_load(&ci->ci_xcs->xc_state) != XCS_STOPPED)
+		xcs_intr_ipi(ci);
+	errno = saved_errno;
+}
+
+/*
+ * Take the IPI signal.  A handler the program already installed for it
+ * means the signal is in use, and taking it over would break the
+ * program, so that is an error.  SA_NODEFER lets IPIs nest over soft
+ * interrupts run from the handler; no SA_RESTART, so a CPU waiting in a
+ * system call returns to look at its doorbell.
+ */
+int
+xcs_ipi_install(int sig)
+{
+	struct sigaction sa;
+
+	if (sigaction(sig, NULL, &xcs_ipi_oldact) == -1) {
+		xcs_seterr("xcs_boot: signal %d: %s", sig, strerror(errno));
+		return (EINVAL);
+	}
+	if ((xcs_ipi_oldact.sa_flags & SA_SIGINFO) ||
+	    (xcs_ipi_oldact.sa_handler != SIG_DFL &&
+	    xcs_ipi_oldact.sa_handler != SIG_IGN)) {
+		xcs_seterr("xcs_boot: signal %d (%s) already has a handler; "
+		    "choose another IPI signal", sig, strsignal(sig));
+		return (EBUSY);
+	}
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = xcs_ipi_signal;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(sig, &sa, NULL) == -1) {
+		xcs_seterr("xcs_boot: signal %d: %s", sig, strerror(errno));
+		return (EINVAL);
+	}
+	xcs_ipi_installed = 1;
+	return (0);
+}
+
+void
+xcs_ipi_uninstall(void)
+{
+	if (xcs_ipi_installed) {
+		sigaction(xcs_machine.xm_signal, &xcs_ipi_oldact, NULL);
+		xcs_ipi_installed = 0;
+	}
+}
+
+/*
+ * Slot accounting.  The MI code claims and empties slots with pointer
+ * atomics on the cpu_info array; the slot went from old to now.
+ */
+static __thread int xcs_slot_was_full;
+
+void
+xcs_slot_op(volatile void *p, void *now, void *old)
+{
+	struct cpu_info *self = xcs_curcpu_tls;
+	size_t off, lo, hi;
+
+	off = (size_t)((char *)p - xcs_cpus_lo) % sizeof(struct cpu_info);
+	lo = offsetof(struct cpu_info, ci_xcall.xci_xcalls);
+	hi = lo + sizeof(((struct cpu_info *)NULL)->ci_xcall.xci_xcalls);
+	if (self == NULL || off < lo || off >= hi)
+		return;
+
+	if (old == NULL && now != NULL) {
+		XCS_STAT_INC(self, xs_posted);
+		xcs_slot_was_full = 0;
+	} else if (old != NULL && now == old)
+		xcs_slot_was_full = 1;
+	else if (old != NULL && now == NULL)
+		XCS_STAT_INC(self, xs_dispatched);
+}
+
+/* Called from CPU_BUSY_CYCLE: a spin right after a failed claim. */
+int
+xcs_slot_spin_seen(void)
+{
+	int full = xcs_slot_was_full;
+
+	xcs_slot_was_full = 0;
+	return (full);
+}
+
+#else /* MULTIPROCESSOR */
+
+void
+xcs_slot_op(volatile void *p, void *now, void *old)
+{
+}
+
+int
+xcs_slot_spin_seen(void)
+{
+	return (0);
+}
+
+int
+xcs_ipi_install(int sig)
+{
+	return (0);
+}
+
+void
+xcs_ipi_uninstall(void)
+{
+}
+
+#endif /* MULTIPROCESSOR */

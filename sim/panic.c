@@ -1,0 +1,198 @@
+/*	xcallsim: sim/panic.c, panic and the state dump	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * panic(9), __assert and the ddb hooks the kernel code expects.  A panic
+ * prints the message and every CPU's state: IPL, interrupt depth,
+ * pending sources and IPIs, xcall slots, and what it is running.  Tests
+ * intercept panics through xcallsim.h; otherwise the program aborts, as
+ * a kernel stops.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/xcall.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "xcs.h"
+
+const char *panicstr;
+int db_active;
+long __mp_lock_spinout = 1L * INT_MAX;
+
+static char xcs_panicbuf[512];
+static xcs_panic_hook xcs_hook;
+static void *xcs_hook_arg;
+
+static const char *const xcs_state_names[] = {
+	[XCS_RUNNING] = "running",
+	[XCS_POLLING] = "polling",
+	[XCS_BLOCKED] = "halted",
+	[XCS_STOPPED] = "stopped",
+};
+
+void
+xcs_panic_intercept(xcs_panic_hook hook, void *arg)
+{
+	xcs_hook = hook;
+	xcs_hook_arg = arg;
+}
+
+const char *
+xcs_panic_message(void)
+{
+	return (xcs_atomic_load(&panicstr));
+}
+
+void
+xcs_panic_reset(void)
+{
+	xcs_atomic_store(&panicstr, NULL);
+}
+
+#ifdef MULTIPROCESSOR
+static void
+xcs_print_fn(FILE *f, void *fn)
+{
+	Dl_info dli;
+
+	if (fn != NULL && dladdr(fn, &dli) != 0 && dli.dli_sname != NULL)
+		fprintf(f, "%s", dli.dli_sname);
+	else
+		fprintf(f, "%p", fn);
+}
+
+static void
+xcs_dump_slots(FILE *f, struct cpu_info *ci)
+{
+	struct xcall *xc;
+	size_t i;
+
+	fprintf(f, "    slots:");
+	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
+		xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]);
+		if (xc == NULL) {
+			fprintf(f, " [%zu] empty", i);
+			continue;
+		}
+		fprintf(f, " [%zu] ", i);
+		xcs_print_fn(f, (void *)xc->xc_func);
+		fprintf(f, "(%p)", xc->xc_arg);
+	}
+	fprintf(f, "\n");
+}
+#else
+static void
+xcs_dump_slots(FILE *f, struct cpu_info *ci)
+{
+}
+#endif
+
+/* Print every CPU's state, as ddb's "show all cpus" would. */
+void
+xcs_dump_cpus(void)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	struct cpu_info *ci;
+	struct xcs_cpu *xc;
+	const char *doing;
+	unsigned int n, state;
+	int ilevel;
+
+	for (n = 0; n < xm->xm_ncpus; n++) {
+		ci = &xm->xm_cpus[n];
+		xc = ci->ci_xcs;
+		ilevel = xcs_atomic_load(&ci->ci_ilevel);
+		state = xcs_atomic_load(&xc->xc_state);
+		doing = xcs_atomic_load(&xc->xc_doing);
+		fprintf(stderr, "cpu%u: %s, idepth %d, ipending %#lx, "
+		    "ipis %#x, %s, %s\n", n, xcs_ipl_name(ilevel),
+		    xcs_atomic_load(&ci->ci_idepth),
+		    (unsigned long)xcs_atomic_load(&ci->ci_ipending),
+		    xcs_atomic_load(&ci->ci_ipis), xcs_state_names[state],
+		    doing != NULL ? doing : "?");
+		xcs_dump_slots(stderr, ci);
+	}
+}
+
+void
+panic(const char *fmt, ...)
+{
+	struct cpu_info *ci = xcs_curcpu_tls;
+	va_list ap;
+
+	/* The first panic owns the buffer; a later one only reports. */
+	if (xcs_atomic_cas(&panicstr, NULL, xcs_panicbuf) == NULL) {
+		va_start(ap, fmt);
+		vsnprintf(xcs_panicbuf, sizeof(xcs_panicbuf), fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "panic: %s\n", xcs_panicbuf);
+		if (ci != NULL)
+			fprintf(stderr, "Stopped at cpu%u, %s\n", ci->ci_cpuid,
+			    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)));
+		xcs_dump_cpus();
+		if (xcs_hook != NULL)
+			xcs_hook(xcs_panicbuf, xcs_hook_arg);
+	} else {
+		fprintf(stderr, "panic on cpu%d during panic: ",
+		    ci != NULL ? (int)ci->ci_cpuid : -1);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fprintf(stderr, "\n");
+	}
+
+	if (xcs_hook == NULL || ci == NULL)
+		abort();
+	xcs_cpu_abandon(ci);
+}
+
+void
+__assert(const char *t, const char *f, int l, const char *e)
+{
+	panic("kernel %sassertion \"%s\" failed: file \"%s\", line %d",
+	    t, e, f, l);
+}
+
+int
+db_printf(const char *fmt, ...)
+{
+	va_list ap;
+	int rv;
+
+	va_start(ap, fmt);
+	rv = vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	return (rv);
+}
+
+/* There is no debugger to enter: show the machine and carry on. */
+void
+db_enter(void)
+{
+	xcs_dump_cpus();
+}

@@ -1,0 +1,339 @@
+/*	xcallsim: sim/spl.c, interrupt priority levels	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * spl(9) and interrupt delivery for the simulated amd64.
+ *
+ * Each CPU has a level, ci_ilevel, that only its own spl calls and its
+ * own interrupt handlers change, and a word of pending sources,
+ * ci_ipending, that only it sets and clears.  A host signal interrupts
+ * the CPU's thread at any instruction, so the code here is written for
+ * that: lowering stores the new level first and then looks for pending
+ * sources, and a source's bit is cleared with an atomic fetch-and so
+ * that exactly one of the thread and a nested handler runs it.  That
+ * gives amd64's Xspllower without disabling interrupts: an IPI that
+ * arrives before the store is recorded and found by the check, one that
+ * arrives after it runs at once.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/xcall.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <string.h>
+
+#include "xcs.h"
+
+int splassert_ctl = 4;
+
+static const char *const ipl_names[NIPL] = {
+	[IPL_NONE] = "IPL_NONE",
+	[IPL_SOFTCLOCK] = "IPL_SOFTCLOCK",
+	[IPL_SOFTNET] = "IPL_SOFTNET",
+	[IPL_BIO] = "IPL_BIO",
+	[IPL_NET] = "IPL_NET",
+	[IPL_SOFTTTY] = "IPL_SOFTTTY",
+	[IPL_TTY] = "IPL_TTY",
+	[IPL_VM] = "IPL_VM",
+	[IPL_AUDIO] = "IPL_AUDIO",
+	[IPL_CLOCK] = "IPL_CLOCK",
+	[IPL_HIGH] = "IPL_HIGH",
+	[IPL_IPI] = "IPL_IPI",
+};
+
+const char *
+xcs_ipl_name(int ipl)
+{
+	if (ipl < 0 || ipl >= NIPL || ipl_names[ipl] == NULL)
+		return ("IPL_?");
+	return (ipl_names[ipl]);
+}
+
+#ifdef MULTIPROCESSOR
+/* SIR_XCALL: the November 2025 glue's Xxcallintr. */
+static void
+xcs_softxcall(struct cpu_info *ci)
+{
+	XCS_STAT_INC(ci, xs_dispatch_runs);
+	cpu_xcall_dispatch(ci);
+}
+#endif
+
+/* SIR_CLOCK, SIR_NET and SIR_TTY: amd64's Xsoft* stubs. */
+static void
+xcs_softclock(struct cpu_info *ci)
+{
+	softintr_dispatch(SOFTINTR_CLOCK);
+}
+
+static void
+xcs_softnet(struct cpu_info *ci)
+{
+	softintr_dispatch(SOFTINTR_NET);
+}
+
+static void
+xcs_softtty(struct cpu_info *ci)
+{
+	softintr_dispatch(SOFTINTR_TTY);
+}
+
+static void
+xcs_source_set(int bit, int level, void (*run)(struct cpu_info *),
+    const char *name)
+{
+	struct xcs_intrsource *is = &xcs_machine.xm_sources[bit];
+
+	is->is_level = level;
+	is->is_run = run;
+	is->is_name = name;
+}
+
+/*
+ * Lay out the sources and compute, for each level, the sources it
+ * leaves unmasked (amd64's ci_iunmask).
+ */
+void
+xcs_spl_init(void)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	int bit, ipl;
+
+	memset(xm->xm_sources, 0, sizeof(xm->xm_sources));
+#ifdef MULTIPROCESSOR
+	xcs_source_set(LIR_IPI, IPL_IPI, xcs_ipi_source, "ipi");
+	xcs_source_set(SIR_XCALL, IPL_SOFTCLOCK, xcs_softxcall, "softxcall");
+#endif
+	xcs_source_set(SIR_CLOCK, IPL_SOFTCLOCK, xcs_softclock, "softclock");
+	xcs_source_set(SIR_NET, IPL_SOFTNET, xcs_softnet, "softnet");
+	xcs_source_set(SIR_TTY, IPL_SOFTTTY, xcs_softtty, "softtty");
+
+	xm->xm_softintr_to_ssir[SOFTINTR_CLOCK] = SIR_CLOCK;
+	xm->xm_softintr_to_ssir[SOFTINTR_NET] = SIR_NET;
+	xm->xm_softintr_to_ssir[SOFTINTR_TTY] = SIR_TTY;
+
+	for (ipl = 0; ipl < NIPL; ipl++) {
+		xm->xm_iunmask[ipl] = 0;
+		for (bit = 0; bit < MAX_INTR_SOURCES; bit++) {
+			if (xm->xm_sources[bit].is_run != NULL &&
+			    xm->xm_sources[bit].is_level > ipl)
+				xm->xm_iunmask[ipl] |= 1UL << bit;
+		}
+	}
+}
+
+static inline int
+xcs_ilevel(struct cpu_info *ci)
+{
+	return (xcs_atomic_load(&ci->ci_ilevel));
+}
+
+static inline void
+xcs_set_ilevel(struct cpu_info *ci, int ipl)
+{
+	/*
+	 * Only this CPU writes its level; the atomic store is for the
+	 * CPUs and monitors that read it for diagnostics.  The volatile
+	 * access also keeps the compiler from moving it past the check
+	 * of ci_ipending that follows in xcs_spl_lower().
+	 */
+	xcs_atomic_store(&ci->ci_ilevel, ipl);
+}
+
+/*
+ * Run one source at its level, as amd64's is_recurse stubs do: raise to
+ * the source's level, count the interrupt depth, call the handler.
+ * Nested handlers undo what they change, so the plain increments are
+ * safe against them; the atomic stores are for readers on other CPUs.
+ */
+static void
+xcs_run_source(struct cpu_info *ci, struct xcs_intrsource *is)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	const char *doing;
+	int handled;
+
+	handled = ci->ci_handled_intr_level;
+	doing = xcs_atomic_load(&xc->xc_doing);
+	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth + 1);
+	xcs_atomic_store(&ci->ci_handled_intr_level, is->is_level);
+	xcs_atomic_store(&xc->xc_doing, is->is_name);
+
+	is->is_run(ci);
+
+	xcs_atomic_store(&xc->xc_doing, doing);
+	xcs_atomic_store(&ci->ci_handled_intr_level, handled);
+	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth - 1);
+}
+
+/*
+ * Lower this CPU to ipl and run every pending source that ipl unmasks,
+ * highest bit first, each at its own level, as amd64's Xspllower and
+ * Xdoreti do.  Nothing is lost between the check and the lowering: the
+ * level is stored before ci_ipending is read.
+ */
+void
+xcs_spl_lower(struct cpu_info *ci, int ipl)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	struct xcs_intrsource *is;
+	u_int64_t pending, bit;
+	int n;
+
+	for (;;) {
+		xcs_set_ilevel(ci, ipl);
+		pending = xcs_atomic_load(&ci->ci_ipending) &
+		    xm->xm_iunmask[ipl];
+		if (pending == 0)
+			return;
+
+		n = 63 - __builtin_clzl(pending);
+		bit = 1UL << n;
+		is = &xm->xm_sources[n];
+
+		/*
+		 * Raise to the source's level before claiming its bit, so
+		 * a handler nesting from here on leaves it to us.  If a
+		 * handler that nested before the raise already ran it,
+		 * the fetch-and tells us.
+		 */
+		xcs_set_ilevel(ci, is->is_level);
+		if ((xcs_atomic_fetch_and(&ci->ci_ipending, ~bit) & bit) == 0)
+			continue;
+		xcs_run_source(ci, is);
+	}
+}
+
+/*
+ * An IPI arrives, from the host signal or from the CPU noticing its
+ * doorbell while spinning or waiting.  Above IPL_IPI it is only
+ * recorded; otherwise it runs at IPL_IPI and, on the way out, whatever
+ * the interrupted level unmasks runs too, as on return from a hardware
+ * interrupt.
+ */
+void
+xcs_intr_ipi(struct cpu_info *ci)
+{
+#ifdef MULTIPROCESSOR
+	struct xcs_intrsource *is = &xcs_machine.xm_sources[LIR_IPI];
+	int s;
+
+	s = xcs_ilevel(ci);
+	if (s >= IPL_IPI) {
+		XCS_STAT_INC(ci, xs_ipi_deferred);
+		x86_atomic_setbits_u64(&ci->ci_ipending, 1UL << LIR_IPI);
+		return;
+	}
+
+	xcs_set_ilevel(ci, IPL_IPI);
+	xcs_run_source(ci, is);
+	if (s >= IPL_SOFTCLOCK &&
+	    (xcs_atomic_load(&ci->ci_ipending) & (1UL << SIR_XCALL)))
+		XCS_STAT_INC(ci, xs_soft_deferred);
+	xcs_spl_lower(ci, s);
+#endif
+}
+
+/*
+ * Take an IPI whose bit is set in ci_ipis, if the level allows.  Called
+ * where a real CPU would notice an interrupt without help: spinning,
+ * polling, waking up.  The load is an atomic, which is also where TSan
+ * delivers a signal it held back.
+ */
+void
+xcs_doorbell(struct cpu_info *ci)
+{
+	if (xcs_atomic_load(&ci->ci_ipis) != 0 && xcs_ilevel(ci) < IPL_IPI)
+		xcs_intr_ipi(ci);
+}
+
+int
+splraise(int ipl)
+{
+	struct cpu_info *ci = curcpu();
+	int s;
+
+	KASSERT(ipl >= 0);
+	if (ipl >= NIPL)
+		panic("splraise: cpu%u: no such IPL %d (at %s)",
+		    ci->ci_cpuid, ipl, xcs_ipl_name(xcs_ilevel(ci)));
+
+	s = xcs_ilevel(ci);
+	if (ipl > s)
+		xcs_set_ilevel(ci, ipl);
+	return (s);
+}
+
+int
+spllower(int ipl)
+{
+	struct cpu_info *ci = curcpu();
+	int s;
+
+	s = xcs_ilevel(ci);
+	if (ipl < 0 || ipl > s)
+		panic("splx: cpu%u: %s(%d) would raise the IPL from %s; "
+		    "splx only lowers", ci->ci_cpuid, xcs_ipl_name(ipl), ipl,
+		    xcs_ipl_name(s));
+
+	xcs_spl_lower(ci, ipl);
+	return (s);
+}
+
+void
+splassert_fail(int wantipl, int haveipl, const char *func)
+{
+	printf("splassert: %s: want %d have %d\n", func, wantipl, haveipl);
+	switch (splassert_ctl) {
+	case 1:
+		break;
+	case 2:
+	case 3:
+		xcs_dump_cpus();
+		break;
+	default:
+		panic("spl assertion failure in %s", func);
+	}
+}
+
+void
+splassert_check(int wantipl, const char *func)
+{
+	struct cpu_info *ci = curcpu();
+	int ilevel = xcs_ilevel(ci);
+
+	if (ilevel < wantipl)
+		splassert_fail(wantipl, ilevel, func);
+	if (ci->ci_handled_intr_level > wantipl)
+		splassert_fail(wantipl, ci->ci_handled_intr_level, func);
+}
+
+/* Post a soft interrupt on this CPU, as amd64's softintr(). */
+void
+softintr(int si)
+{
+	struct cpu_info *ci = curcpu();
+
+	KASSERT(si >= 0 && si < NSOFTINTR);
+	x86_atomic_setbits_u64(&ci->ci_ipending,
+	    1UL << xcs_machine.xm_softintr_to_ssir[si]);
+}

@@ -1,0 +1,118 @@
+/*	xcallsim: sim/xcs.h, the machine's internals	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#ifndef _XCS_H_
+#define _XCS_H_
+
+#include <sys/param.h>
+#include <sys/proc.h>
+#include <sys/atomic.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdint.h>
+
+#include "xcallsim.h"
+
+/* What a simulated CPU is doing, as far as a sender of an IPI cares. */
+#define XCS_RUNNING	0	/* executing: an IPI needs a signal */
+#define XCS_POLLING	1	/* spinning on its doorbell: set the bit */
+#define XCS_BLOCKED	2	/* asleep on xc_blockseq: wake the futex */
+#define XCS_STOPPED	3	/* panicked or shut down: takes nothing */
+
+/* A job: process-context work handed to a CPU by xcs_cpu_start. */
+struct xcs_job {
+	void			(*xj_fn)(void *);
+	void			*xj_arg;
+	unsigned int		 xj_done;	/* [a] 0 running, 1 done */
+	int			 xj_error;	/* 0 or ECANCELED */
+	struct cpu_info		*xj_joiner;	/* [a] CPU waiting for it */
+};
+
+struct xcs_cpu {
+	struct cpu_info		*xc_ci;
+	pthread_t		 xc_thread;
+	unsigned int		 xc_state;	/* [a] XCS_* */
+	int32_t			 xc_blockseq;	/* [a] futex word */
+	struct xcs_job		*xc_job;	/* [a] queued job */
+	struct xcs_job		 xc_jobslot;	/* storage for the job */
+	unsigned int		 xc_busy;	/* [a] a job is not joined */
+	struct proc		 xc_proc;	/* the CPU's kernel thread */
+	sigjmp_buf		 xc_top;	/* where a panic ends up */
+	int			 xc_has_top;
+	const char		*xc_doing;	/* [a] for the state dump */
+	struct xcs_stats	 xc_stats;	/* [a] counters */
+};
+
+/* One interrupt source: a bit in ci_ipending. */
+struct xcs_intrsource {
+	int			 is_level;
+	void			(*is_run)(struct cpu_info *);
+	const char		*is_name;
+};
+
+struct xcs_machine {
+	unsigned int		 xm_ncpus;
+	struct cpu_info		*xm_cpus;	/* array of xm_ncpus */
+	struct xcs_cpu		*xm_xcs;
+	struct xcs_config	 xm_config;
+	enum xcs_glue		 xm_glue;	/* the glue in use */
+	int			 xm_signal;
+	unsigned int		 xm_halting;	/* [a] shutting down */
+	struct xcs_intrsource	 xm_sources[MAX_INTR_SOURCES];
+	u_int64_t		 xm_iunmask[NIPL];
+	int			 xm_softintr_to_ssir[NSOFTINTR];
+};
+
+extern struct xcs_machine xcs_machine;
+extern unsigned int xcs_booted;		/* [a] */
+
+/* Counters: the owning CPU and its handler update them. */
+#define XCS_STAT_INC(_ci, _field)					\
+	((void)xcs_atomic_add_nv(&(_ci)->ci_xcs->xc_stats._field, 1))
+
+/* cpu.c */
+void	xcs_cpu_kick(struct cpu_info *);
+void	xcs_cpu_wait(struct cpu_info *, int (*)(void *), void *, int);
+int	xcs_is_cpu(const struct cpu_info *);
+void	xcs_check_cpu(const struct cpu_info *, const char *);
+__attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
+void	xcs_seterr(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+
+/* spl.c */
+void	xcs_spl_init(void);
+void	xcs_spl_lower(struct cpu_info *, int);
+void	xcs_intr_ipi(struct cpu_info *);
+void	xcs_doorbell(struct cpu_info *);
+
+/* ipi.c */
+int	xcs_slot_spin_seen(void);
+int	xcs_ipi_install(int);
+void	xcs_ipi_uninstall(void);
+void	xcs_ipi_source(struct cpu_info *);
+
+
+/* panic.c */
+void	xcs_dump_cpus(void);
+void	xcs_panic_reset(void);
+
+#endif /* _XCS_H_ */
