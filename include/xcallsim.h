@@ -112,6 +112,15 @@ int	xcs_cpu_start(unsigned int, void (*)(void *), void *);
 int	xcs_cpu_join(unsigned int);
 int	xcs_cpu_run(unsigned int, void (*)(void *), void *);
 
+/*
+ * Wait until every CPU other than the caller is idle and every CPU,
+ * the caller included, is at IPL_NONE with empty xcall slots and
+ * nothing pending, taking the caller's IPIs meanwhile.  ETIMEDOUT after
+ * timeout_ms, with xcs_errstr naming the first CPU that is not quiet
+ * and its state.
+ */
+int	xcs_quiesce(unsigned int);
+
 /* CPU n's counters, or the sum over all CPUs. */
 int	xcs_stats(unsigned int, struct xcs_stats *);
 void	xcs_stats_total(struct xcs_stats *);

@@ -42,11 +42,13 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <urcu/futex.h>
 
@@ -128,9 +130,11 @@ void
 xcs_cpu_kick(struct cpu_info *ci)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
+	unsigned int state;
 
 	xcs_atomic_add_nv(&xc->xc_blockseq, 1);
-	if (xcs_atomic_load(&xc->xc_state) == XCS_BLOCKED)
+	state = xcs_atomic_load(&xc->xc_state);
+	if (state == XCS_BLOCKED || state == XCS_STOPPED)
 		futex_async(&xc->xc_blockseq, FUTEX_WAKE | XCS_FUTEX_PRIVATE,
 		    1, NULL, NULL, 0);
 }
@@ -159,7 +163,10 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 		seq = xcs_atomic_load(&xc->xc_blockseq);
 		/* The swap orders the state before the loads below. */
 		xcs_atomic_swap(&xc->xc_state, state);
-		if (xcs_atomic_load(&ci->ci_ipis) != 0) {
+		xcs_cpu_check_halting(ci);
+		/* After a panic IPIs stay pending: nobody takes them. */
+		if (xcs_atomic_load(&ci->ci_ipis) != 0 &&
+		    xcs_atomic_load(&panicstr) == NULL) {
 			if (!poll)
 				xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
 			xcs_doorbell(ci);
@@ -167,7 +174,6 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 		}
 		if (done(arg))
 			break;
-		xcs_cpu_check_halting(ci);
 		if (poll) {
 			caa_cpu_relax();
 			continue;
@@ -301,8 +307,12 @@ xcs_cpu_main(void *arg)
 	struct xcs_cpu *xc = ci->ci_xcs;
 
 	xcs_curcpu_tls = ci;
-	if (sigsetjmp(xc->xc_top, 1) != 0)
+	if (sigsetjmp(xc->xc_top, 1) != 0) {
+		/* A panic in an interrupt taken while idle. */
 		xcs_cpu_reset_intr(ci);
+		if (xcs_atomic_load(&panicstr) != NULL)
+			xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+	}
 	xc->xc_has_top = 1;
 	xcs_idle(ci);
 	xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
@@ -686,6 +696,75 @@ xcs_cpu_run(unsigned int n, void (*fn)(void *), void *arg)
 	if ((error = xcs_cpu_start(n, fn, arg)) != 0)
 		return (error);
 	return (xcs_cpu_join(n));
+}
+
+/* Why CPU ci is not quiet, or NULL if it is. */
+static const char *
+xcs_cpu_unquiet(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	unsigned int state = xcs_atomic_load(&xc->xc_state);
+#ifdef MULTIPROCESSOR
+	size_t i;
+
+	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
+		if (xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]) != NULL)
+			return ("an xcall slot is full");
+	}
+#endif
+	if (xcs_atomic_load(&ci->ci_ilevel) != IPL_NONE)
+		return ("its IPL is raised");
+	if (xcs_atomic_load(&ci->ci_ipending) != 0)
+		return ("interrupt sources are pending");
+	if (xcs_atomic_load(&ci->ci_ipis) != 0)
+		return ("IPIs are pending");
+	if (ci != xcs_curcpu_tls && (xcs_atomic_load(&xc->xc_busy) ||
+	    (state != XCS_BLOCKED && state != XCS_POLLING)))
+		return ("it is not idle");
+	return (NULL);
+}
+
+static uint64_t
+xcs_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+xcs_quiesce(unsigned int timeout_ms)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	struct cpu_info *self = xcs_curcpu_tls, *ci = NULL;
+	const char *why = NULL;
+	uint64_t deadline;
+	unsigned int n;
+
+	if (self == NULL) {
+		xcs_seterr("xcs_quiesce: the caller is not a simulated CPU");
+		return (xcs_atomic_load(&xcs_booted) ? EPERM : ESRCH);
+	}
+	deadline = xcs_now_ms() + timeout_ms;
+	for (;;) {
+		for (n = 0, why = NULL; n < xm->xm_ncpus && why == NULL; n++) {
+			ci = &xm->xm_cpus[n];
+			why = xcs_cpu_unquiet(ci);
+		}
+		if (why == NULL)
+			return (0);
+		if (xcs_now_ms() > deadline)
+			break;
+		xcs_doorbell(self);
+		sched_yield();
+	}
+	xcs_seterr("xcs_quiesce: cpu%u is not quiet after %u ms: %s (%s, "
+	    "ipending %#lx, ipis %#x)", ci->ci_cpuid, timeout_ms, why,
+	    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)),
+	    (unsigned long)xcs_atomic_load(&ci->ci_ipending),
+	    xcs_atomic_load(&ci->ci_ipis));
+	return (ETIMEDOUT);
 }
 
 int

@@ -45,6 +45,7 @@ int db_active;
 long __mp_lock_spinout = 1L * INT_MAX;
 
 static char xcs_panicbuf[512];
+static unsigned int xcs_panicking;	/* [a] */
 static xcs_panic_hook xcs_hook;
 static void *xcs_hook_arg;
 
@@ -72,6 +73,7 @@ void
 xcs_panic_reset(void)
 {
 	xcs_atomic_store(&panicstr, NULL);
+	xcs_atomic_store(&xcs_panicking, 0);
 }
 
 #ifdef MULTIPROCESSOR
@@ -145,11 +147,15 @@ panic(const char *fmt, ...)
 	struct cpu_info *ci = xcs_curcpu_tls;
 	va_list ap;
 
-	/* The first panic owns the buffer; a later one only reports. */
-	if (xcs_atomic_cas(&panicstr, NULL, xcs_panicbuf) == NULL) {
+	/*
+	 * The first panic owns the buffer; a later one only reports.  The
+	 * message is complete before the store publishes panicstr.
+	 */
+	if (xcs_atomic_cas(&xcs_panicking, 0, 1) == 0) {
 		va_start(ap, fmt);
 		vsnprintf(xcs_panicbuf, sizeof(xcs_panicbuf), fmt, ap);
 		va_end(ap);
+		xcs_atomic_store(&panicstr, xcs_panicbuf);
 		fprintf(stderr, "panic: %s\n", xcs_panicbuf);
 		if (ci != NULL)
 			fprintf(stderr, "Stopped at cpu%u, %s\n", ci->ci_cpuid,

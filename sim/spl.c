@@ -237,6 +237,10 @@ xcs_intr_ipi(struct cpu_info *ci)
 	struct xcs_intrsource *is = &xcs_machine.xm_sources[LIR_IPI];
 	int s;
 
+	/* After a panic the other CPUs stop taking interrupts. */
+	if (xcs_atomic_load(&panicstr) != NULL)
+		return;
+
 	s = xcs_ilevel(ci);
 	if (s >= IPL_IPI) {
 		XCS_STAT_INC(ci, xs_ipi_deferred);

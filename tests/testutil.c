@@ -1,0 +1,218 @@
+/*	xcallsim: tests/testutil.c	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+
+#include <machine/cpu.h>
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+
+static void
+tu_panic_hook(const char *msg, void *arg)
+{
+	/* The message is kept by the machine: xcs_panic_message(). */
+}
+
+int
+tu_teardown(void **state)
+{
+	if (xcs_ncpus() != 0)
+		xcs_shutdown();
+	return (0);
+}
+
+void
+tu_boot_config(const struct xcs_config *cfg)
+{
+	int error;
+
+	error = xcs_boot(cfg);
+	if (error != 0)
+		fail_msg("xcs_boot: %s", xcs_errstr());
+	xcs_panic_intercept(tu_panic_hook, NULL);
+}
+
+void
+tu_boot(unsigned int ncpus, enum xcs_idle idle)
+{
+	struct xcs_config cfg;
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = ncpus;
+	cfg.xc_idle = idle;
+	tu_boot_config(&cfg);
+}
+
+void
+tu_shutdown(void)
+{
+	const char *msg = xcs_panic_message();
+
+	if (msg != NULL) {
+		xcs_shutdown();
+		fail_msg("unexpected panic: %s", msg);
+	}
+	if (xcs_quiesce(TU_TIMEOUT_MS) != 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", xcs_errstr());
+		xcs_shutdown();
+		fail_msg("%s", why);
+	}
+	assert_int_equal(xcs_shutdown(), 0);
+}
+
+void
+tu_shutdown_panicked(void)
+{
+	assert_int_equal(xcs_shutdown(), 0);
+}
+
+static uint64_t
+tu_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+int
+tu_wait(int (*cond)(void *), void *arg)
+{
+	uint64_t deadline = tu_now_ms() + TU_TIMEOUT_MS;
+	unsigned int spins = 0;
+
+	while (!cond(arg)) {
+		if (tu_now_ms() > deadline)
+			return (0);
+		CPU_BUSY_CYCLE();
+		/* Two cores, many CPUs: let the others run. */
+		if (++spins % 64 == 0)
+			sched_yield();
+	}
+	return (1);
+}
+
+struct tu_uint {
+	const unsigned int	*p;
+	unsigned int		 v;
+};
+
+static int
+tu_uint_reached(void *arg)
+{
+	struct tu_uint *tu = arg;
+
+	return (atomic_load_int(tu->p) >= tu->v);
+}
+
+int
+tu_wait_uint(const unsigned int *p, unsigned int v)
+{
+	struct tu_uint tu = { p, v };
+
+	return (tu_wait(tu_uint_reached, &tu));
+}
+
+void
+tu_run_on(unsigned int first, unsigned int last, void (*fn)(void *),
+    void *args, size_t argsize)
+{
+	unsigned int n;
+	int error;
+
+	/* cpu0 runs its share last: starting a job on cpu0 runs it. */
+	for (n = MAX(first, 1); n <= last; n++) {
+		error = xcs_cpu_start(n, fn, (char *)args + argsize * n);
+		if (error != 0)
+			fail_msg("xcs_cpu_start(%u): %s", n, xcs_errstr());
+	}
+	if (first == 0)
+		fn(args);
+	for (n = MAX(first, 1); n <= last; n++) {
+		error = xcs_cpu_join(n);
+		if (error != 0)
+			fail_msg("xcs_cpu_join(%u): %s (panic: %s)", n,
+			    strerror(error), xcs_panic_message());
+	}
+}
+
+const char *
+tu_expect_panic(unsigned int n, void (*fn)(void *), void *arg,
+    const char *want)
+{
+	const char *msg;
+	int error;
+
+	error = xcs_cpu_run(n, fn, arg);
+	msg = xcs_panic_message();
+	if (msg == NULL)
+		fail_msg("cpu%u: expected a panic with \"%s\", got none "
+		    "(job returned %d)", n, want, error);
+	if (strstr(msg, want) == NULL)
+		fail_msg("cpu%u: expected a panic with \"%s\", got \"%s\"", n,
+		    want, msg);
+	/* The job ends normally only if the panic was on another CPU. */
+	assert_true(error == 0 || error == ECANCELED);
+	return (msg);
+}
+
+void
+tu_expect_death(void (*fn)(void *), void *arg, const char *want)
+{
+	char buf[4096];
+	ssize_t len, off = 0;
+	int fds[2], status;
+	pid_t pid;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid != -1);
+	if (pid == 0) {
+		dup2(fds[1], STDERR_FILENO);
+		close(fds[0]);
+		fn(arg);
+		_exit(0);
+	}
+	close(fds[1]);
+	while (off < (ssize_t)sizeof(buf) - 1 &&
+	    (len = read(fds[0], buf + off, sizeof(buf) - 1 - off)) > 0)
+		off += len;
+	buf[off] = '\0';
+	close(fds[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		fail_msg("expected the child to die with \"%s\"; it exited 0 "
+		    "saying \"%s\"", want, buf);
+	if (strstr(buf, want) == NULL)
+		fail_msg("expected \"%s\" on stderr, got \"%s\"", want, buf);
+}
