@@ -64,7 +64,8 @@ struct xcs_config {
 /* Per-CPU counters. */
 struct xcs_stats {
 	uint64_t	xs_posted;	/* xcalls this CPU put in a slot */
-	uint64_t	xs_dispatched;	/* xcalls taken from this CPU's slots */
+	uint64_t	xs_received;	/* xcalls put in this CPU's slots */
+	uint64_t	xs_dispatched;	/* ... and taken out by dispatch */
 	uint64_t	xs_dispatch_runs; /* cpu_xcall_dispatch calls here */
 	uint64_t	xs_slot_full_spins; /* spins with all slots taken */
 	uint64_t	xs_ipi_sent;	/* IPIs this CPU sent (signal or wake) */

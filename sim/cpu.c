@@ -698,20 +698,31 @@ xcs_cpu_run(unsigned int n, void (*fn)(void *), void *arg)
 	return (xcs_cpu_join(n));
 }
 
+/* How many of CPU ci's xcall slots hold an xcall. */
+static unsigned int
+xcs_slots_full(struct cpu_info *ci)
+{
+	unsigned int full = 0;
+#ifdef MULTIPROCESSOR
+	size_t i;
+
+	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
+		if (xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]) != NULL)
+			full++;
+	}
+#endif
+	return (full);
+}
+
 /* Why CPU ci is not quiet, or NULL if it is. */
 static const char *
 xcs_cpu_unquiet(struct cpu_info *ci)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
 	unsigned int state = xcs_atomic_load(&xc->xc_state);
-#ifdef MULTIPROCESSOR
-	size_t i;
 
-	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
-		if (xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]) != NULL)
-			return ("an xcall slot is full");
-	}
-#endif
+	if (xcs_slots_full(ci) != 0)
+		return ("an xcall slot is full");
 	if (xcs_atomic_load(&ci->ci_ilevel) != IPL_NONE)
 		return ("its IPL is raised");
 	if (xcs_atomic_load(&ci->ci_ipending) != 0)
@@ -781,6 +792,8 @@ xcs_stats(unsigned int n, struct xcs_stats *xs)
 	dst = (uint64_t *)xs;
 	for (i = 0; i < sizeof(*xs) / sizeof(uint64_t); i++)
 		dst[i] = xcs_atomic_load(&src[i]);
+	xs->xs_dispatched = xs->xs_received -
+	    xcs_slots_full(&xcs_machine.xm_cpus[n]);
 	return (0);
 }
 

@@ -223,30 +223,59 @@ xcs_ipi_uninstall(void)
 }
 
 /*
- * Slot accounting.  The MI code claims and empties slots with pointer
- * atomics on the cpu_info array; the slot went from old to now.
+ * Slot accounting and checks.  The MI code claims a slot of a target's
+ * ci_xcall with a compare-and-swap from NULL; the machine sees it here.
+ * Dispatch needs no hook: whatever was put in a slot and is no longer
+ * there was taken by the target, so xcs_stats() computes dispatched
+ * from the claims and the slots.
  */
 static __thread int xcs_slot_was_full;
 
-void
-xcs_slot_op(volatile void *p, void *now, void *old)
+static struct cpu_info *
+xcs_slot_cpu(volatile void *p)
 {
-	struct cpu_info *self = xcs_curcpu_tls;
 	size_t off, lo, hi;
 
-	off = (size_t)((char *)p - xcs_cpus_lo) % sizeof(struct cpu_info);
+	off = (size_t)((char *)p - xcs_cpus_lo);
 	lo = offsetof(struct cpu_info, ci_xcall.xci_xcalls);
 	hi = lo + sizeof(((struct cpu_info *)NULL)->ci_xcall.xci_xcalls);
-	if (self == NULL || off < lo || off >= hi)
-		return;
+	if (off % sizeof(struct cpu_info) < lo ||
+	    off % sizeof(struct cpu_info) >= hi)
+		return (NULL);
+	return (&xcs_machine.xm_cpus[off / sizeof(struct cpu_info)]);
+}
 
-	if (old == NULL && now != NULL) {
+void
+xcs_slot_check(volatile void *p, void *o, void *n)
+{
+	struct cpu_info *self = xcs_curcpu_tls, *target;
+	struct xcall *xc = n;
+
+	if (o != NULL || self == NULL || (target = xcs_slot_cpu(p)) == NULL)
+		return;
+	if (xc == NULL)
+		panic("cpu_xcall: cpu%u at %s posted a NULL xcall to cpu%u",
+		    self->ci_cpuid, xcs_ipl_name(self->ci_ilevel),
+		    target->ci_cpuid);
+	if (xc->xc_func == NULL)
+		panic("cpu_xcall: cpu%u at %s posted xcall %p with a NULL "
+		    "function to cpu%u", self->ci_cpuid,
+		    xcs_ipl_name(self->ci_ilevel), xc, target->ci_cpuid);
+}
+
+void
+xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
+{
+	struct cpu_info *self = xcs_curcpu_tls, *target;
+
+	if (o != NULL || self == NULL || (target = xcs_slot_cpu(p)) == NULL)
+		return;
+	if (old == NULL) {
 		XCS_STAT_INC(self, xs_posted);
+		XCS_STAT_INC(target, xs_received);
 		xcs_slot_was_full = 0;
-	} else if (old != NULL && now == old)
+	} else
 		xcs_slot_was_full = 1;
-	else if (old != NULL && now == NULL)
-		XCS_STAT_INC(self, xs_dispatched);
 }
 
 /* Called from CPU_BUSY_CYCLE: a spin right after a failed claim. */
@@ -262,7 +291,12 @@ xcs_slot_spin_seen(void)
 #else /* MULTIPROCESSOR */
 
 void
-xcs_slot_op(volatile void *p, void *now, void *old)
+xcs_slot_check(volatile void *p, void *o, void *n)
+{
+}
+
+void
+xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 {
 }
 

@@ -232,11 +232,17 @@ cond_signal_handler(void *arg)
 	wakeup_one(c);
 }
 
+/*
+ * cond_wait and refcnt_finalize check that they may sleep on entry, not
+ * only when they do: whether the wakeup came first is luck, and calling
+ * them from interrupt context is a bug either way.
+ */
 void
 cond_wait(struct cond *c, const char *wmesg)
 {
 	unsigned int wait;
 
+	xcs_assert_sleepable(curcpu(), "cond_wait", wmesg);
 	wait = atomic_load_int(&c->c_wait);
 	while (wait) {
 		sleep_setup(c, PWAIT, wmesg);
@@ -310,6 +316,7 @@ refcnt_finalize(struct refcnt *r, const char *wmesg)
 {
 	unsigned int refs;
 
+	xcs_assert_sleepable(curcpu(), "refcnt_finalize", wmesg);
 	refs = xcs_refcnt_drop(r, "refcnt_finalize");
 	while (refs) {
 		sleep_setup(r, PWAIT, wmesg);

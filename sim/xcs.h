@@ -85,7 +85,7 @@ struct xcs_machine {
 extern struct xcs_machine xcs_machine;
 extern unsigned int xcs_booted;		/* [a] */
 
-/* Counters: the owning CPU and its handler update them. */
+/* Counters: atomic increments, from any CPU or handler. */
 #define XCS_STAT_INC(_ci, _field)					\
 	((void)xcs_atomic_add_nv(&(_ci)->ci_xcs->xc_stats._field, 1))
 

@@ -41,6 +41,15 @@ tu_panic_hook(const char *msg, void *arg)
 	/* The message is kept by the machine: xcs_panic_message(). */
 }
 
+void
+tu_filter(void)
+{
+	const char *filter = getenv("XCS_TEST_FILTER");
+
+	if (filter != NULL && *filter != '\0')
+		cmocka_set_test_filter(filter);
+}
+
 int
 tu_teardown(void **state)
 {

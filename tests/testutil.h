@@ -36,9 +36,12 @@
 /* Generous bound for any wait on a condition. */
 #define TU_TIMEOUT_MS	60000
 
+/* Run only the tests matching $XCS_TEST_FILTER (a cmocka glob). */
+void	tu_filter(void);
+
 /* Every test: whatever happened, the machine is shut down after it. */
 int	tu_teardown(void **);
-#define TU_TEST(f)	cmocka_unit_test_teardown((f), tu_teardown)
+#define TU_TEST(f)	cmocka_unit_test_teardown(f, tu_teardown)
 
 /* Boot a machine with n CPUs, or with a full configuration. */
 void	tu_boot(unsigned int, enum xcs_idle);

@@ -47,22 +47,28 @@ atomic_cas_ulong(volatile unsigned long *p, unsigned long o, unsigned long n)
 }
 
 /*
- * Pointer operations on the cpu_info array are reported to the machine,
- * which counts xcall slot claims, slot-full spins and dispatches from
- * them whatever MI code is compiled in.
+ * A compare-and-swap on the cpu_info array is, in practice, the MI code
+ * claiming an xcall slot.  The machine checks what is being posted
+ * before the claim and counts the claim, or the full slot, after it;
+ * this works whatever kern_xcall.c is compiled in.
  */
 extern char *xcs_cpus_lo, *xcs_cpus_hi;
-void	xcs_slot_op(volatile void *, void *, void *);
+void	xcs_slot_check(volatile void *, void *, void *);
+void	xcs_slot_claimed(volatile void *, void *, void *, void *);
 
 static inline void *
 atomic_cas_ptr(volatile void *p, void *o, void *n)
 {
 	void *old;
+	int slot;
 
+	slot = __builtin_expect((char *)p >= xcs_cpus_lo &&
+	    (char *)p < xcs_cpus_hi, 0);
+	if (slot)
+		xcs_slot_check(p, o, n);
 	old = xcs_atomic_cas((void **)p, o, n);
-	if (__builtin_expect((char *)p >= xcs_cpus_lo &&
-	    (char *)p < xcs_cpus_hi, 0))
-		xcs_slot_op(p, old == o ? n : old, old);
+	if (slot)
+		xcs_slot_claimed(p, o, n, old);
 	return (old);
 }
 
@@ -82,13 +88,7 @@ atomic_swap_ulong(volatile unsigned long *p, unsigned long n)
 static inline void *
 atomic_swap_ptr(volatile void *p, void *n)
 {
-	void *old;
-
-	old = xcs_atomic_swap((void **)p, n);
-	if (__builtin_expect((char *)p >= xcs_cpus_lo &&
-	    (char *)p < xcs_cpus_hi, 0))
-		xcs_slot_op(p, n, old);
-	return (old);
+	return (xcs_atomic_swap((void **)p, n));
 }
 
 /* Add and subtract, returning the new value. */
