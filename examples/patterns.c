@@ -34,7 +34,9 @@
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
+#include <stdint.h>
 #include <string.h>
+#include <time.h>
 
 #include "patterns.h"
 
@@ -45,6 +47,33 @@ const char *const pattern_names[NPATTERNS] = {
 	"bcast-spin",
 	"bcast-flags",
 };
+
+unsigned int pattern_spinout_ms;
+
+struct pattern_spinout {
+	uint64_t	so_deadline;
+	unsigned int	so_spins;
+};
+
+static uint64_t
+pattern_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Called on each spin; true once the spin has lasted too long. */
+static int
+pattern_spun_out(struct pattern_spinout *so)
+{
+	if (pattern_spinout_ms == 0 || ++so->so_spins % 4096 != 0)
+		return (0);
+	if (so->so_deadline == 0)
+		so->so_deadline = pattern_now_ms() + pattern_spinout_ms;
+	return (pattern_now_ms() > so->so_deadline);
+}
 
 /* Set while this CPU runs pattern work, to catch nested dispatch. */
 static unsigned int pattern_busy[MAXCPUS];
@@ -104,10 +133,16 @@ pattern_spin(struct cpu_info *ci, struct pattern_rec *pr)
 {
 	struct pattern_spin ps = { .ps_rec = pr, .ps_done = 0 };
 	struct xcall xc = XCALL_INITIALIZER(pattern_spin_xc, &ps);
+	struct pattern_spinout so = { 0, 0 };
 
 	cpu_xcall(ci, &xc);
-	while (atomic_load_int(&ps.ps_done) == 0)
+	while (atomic_load_int(&ps.ps_done) == 0) {
 		CPU_BUSY_CYCLE();
+		if (pattern_spun_out(&so))
+			panic("pattern spin: cpu%u spun out waiting for the "
+			    "xcall it posted to cpu%u", cpu_number(),
+			    ci->ci_cpuid);
+	}
 	membar_consumer();
 }
 
@@ -159,6 +194,7 @@ pattern_bcast_spin(struct pattern_rec *pr)
 {
 	struct pattern_bcast pb = { .pb_rec = pr, .pb_count = 0 };
 	struct xcall xc = XCALL_INITIALIZER(pattern_bcast_spin_xc, &pb);
+	struct pattern_spinout so = { 0, 0 };
 	struct cpu_info *ci;
 	CPU_INFO_ITERATOR cii;
 
@@ -166,8 +202,13 @@ pattern_bcast_spin(struct pattern_rec *pr)
 		atomic_inc_int(&pb.pb_count);
 		cpu_xcall(ci, &xc);
 	}
-	while (atomic_load_int(&pb.pb_count) > 0)
+	while (atomic_load_int(&pb.pb_count) > 0) {
 		CPU_BUSY_CYCLE();
+		if (pattern_spun_out(&so))
+			panic("pattern bcast-spin: cpu%u spun out with %u of "
+			    "its broadcast xcalls not run", cpu_number(),
+			    atomic_load_int(&pb.pb_count));
+	}
 	membar_consumer();
 }
 
@@ -176,27 +217,58 @@ pattern_bcast_flags_xc(void *arg)
 {
 	struct pattern_rec *pr = arg;
 
+	unsigned int cpu = cpu_number();
+
 	pattern_work(pr);
+	if (ISSET(atomic_load_int(&pr->pr_flags[cpu]), PATTERN_FLAG))
+		atomic_inc_int(&pr->pr_twice[cpu]);
 	membar_producer();
-	atomic_setbits_int(&pr->pr_flags[cpu_number()], PATTERN_FLAG);
+	atomic_setbits_int(&pr->pr_flags[cpu], PATTERN_FLAG);
+}
+
+/*
+ * A flag that never comes: if another CPU ran the broadcast twice, it
+ * ran this CPU's xcall.
+ */
+static void
+pattern_flags_spun_out(struct pattern_rec *pr, struct cpu_info *waited)
+{
+	struct cpu_info *ci;
+	CPU_INFO_ITERATOR cii;
+
+	CPU_INFO_FOREACH(cii, ci) {
+		if (atomic_load_int(&pr->pr_twice[ci->ci_cpuid]) != 0)
+			panic("pattern bcast-flags: cpu%u spun out waiting for "
+			    "cpu%u: xcall posted to cpu%u ran on cpu%u",
+			    cpu_number(), waited->ci_cpuid, waited->ci_cpuid,
+			    ci->ci_cpuid);
+	}
+	panic("pattern bcast-flags: cpu%u spun out waiting for cpu%u: its "
+	    "xcall never ran", cpu_number(), waited->ci_cpuid);
 }
 
 void
 pattern_bcast_flags(struct pattern_rec *pr)
 {
 	struct xcall xc = XCALL_INITIALIZER(pattern_bcast_flags_xc, pr);
+	struct pattern_spinout so = { 0, 0 };
 	struct cpu_info *ci;
 	CPU_INFO_ITERATOR cii;
 
-	CPU_INFO_FOREACH(cii, ci)
+	CPU_INFO_FOREACH(cii, ci) {
 		atomic_clearbits_int(&pr->pr_flags[ci->ci_cpuid], PATTERN_FLAG);
+		atomic_store_int(&pr->pr_twice[ci->ci_cpuid], 0);
+	}
 	CPU_INFO_FOREACH(cii, ci)
 		cpu_xcall(ci, &xc);
 
 	CPU_INFO_FOREACH(cii, ci) {
 		while (!ISSET(atomic_load_int(&pr->pr_flags[ci->ci_cpuid]),
-		    PATTERN_FLAG))
+		    PATTERN_FLAG)) {
 			CPU_BUSY_CYCLE();
+			if (pattern_spun_out(&so))
+				pattern_flags_spun_out(pr, ci);
+		}
 	}
 	membar_consumer();
 }

@@ -43,7 +43,15 @@ struct pattern_rec {
 	unsigned int	pr_nested;		/* [a] */
 	unsigned int	pr_caller;		/* the posting CPU */
 	unsigned int	pr_flags[MAXCPUS];	/* [a] pattern 5's per-CPU state */
+	unsigned int	pr_twice[MAXCPUS];	/* [a] pattern 5 ran twice here */
 };
+
+/*
+ * The mail's "MP_LOCKDEBUG spinout stuff": a spin lasting longer than
+ * this many milliseconds panics, naming what it waited for, instead of
+ * hanging (0: spin forever, as a kernel without MP_LOCKDEBUG does).
+ */
+extern unsigned int pattern_spinout_ms;
 
 #define PATTERN_FLAG	0x1
 

@@ -74,7 +74,7 @@ struct xcs_stats {
 	uint64_t	xs_ipi_skipped;	/* target was polling: bit only */
 	uint64_t	xs_ipi_taken;	/* IPIs this CPU handled */
 	uint64_t	xs_ipi_deferred; /* arrived at or above IPL_IPI */
-	uint64_t	xs_soft_deferred; /* SIR_XCALL left pending by IPL */
+	uint64_t	xs_soft_deferred; /* IPIs whose soft work the IPL held */
 };
 
 /* Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue. */

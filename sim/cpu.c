@@ -49,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <urcu/futex.h>
 
@@ -67,6 +68,7 @@ __thread struct cpu_info *xcs_curcpu_tls
 __thread unsigned long xcs_membar_word;
 
 static __thread char xcs_errbuf[256];
+static void	xcs_host_relax(void);
 static pthread_t xcs_boot_thread;
 
 void
@@ -175,7 +177,7 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 		if (done(arg))
 			break;
 		if (poll) {
-			caa_cpu_relax();
+			xcs_host_relax();
 			continue;
 		}
 		futex_async(&xc->xc_blockseq, FUTEX_WAIT | XCS_FUTEX_PRIVATE,
@@ -188,12 +190,27 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 	xcs_doorbell(ci);
 }
 
+/*
+ * With more simulated CPUs than host CPUs, a spinning thread would burn
+ * its whole timeslice while the CPU it waits for cannot run; giving the
+ * host CPU away now and then changes no simulated behaviour.
+ */
+static __thread unsigned int xcs_spins;
+
+static void
+xcs_host_relax(void)
+{
+	caa_cpu_relax();
+	if (xcs_machine.xm_oversubscribed && ++xcs_spins % 64 == 0)
+		sched_yield();
+}
+
 void
 xcs_cpu_busy_cycle(void)
 {
 	struct cpu_info *ci = curcpu();
 
-	caa_cpu_relax();
+	xcs_host_relax();
 	if (xcs_slot_spin_seen())
 		XCS_STAT_INC(ci, xs_slot_full_spins);
 	xcs_doorbell(ci);
@@ -523,6 +540,7 @@ xcs_boot(const struct xcs_config *cfg)
 	}
 	xm->xm_ncpus = cfg->xc_ncpus;
 	xm->xm_config = *cfg;
+	xm->xm_oversubscribed = cfg->xc_ncpus > sysconf(_SC_NPROCESSORS_ONLN);
 	xm->xm_signal = cfg->xc_signal ? cfg->xc_signal : SIGUSR1;
 	if ((error = xcs_ipi_install(xm->xm_signal)) != 0) {
 		xcs_machine_free();
@@ -648,6 +666,32 @@ xcs_cpu_start(unsigned int n, void (*fn)(void *), void *arg)
 	return (0);
 }
 
+/*
+ * Wait as xcs_cpu_wait does, on a CPU that may have no frame to return
+ * to after a panic (cpu0 outside any job): such a panic ends the wait
+ * with ECANCELED instead of aborting the program.
+ */
+static int
+xcs_cpu_wait_guarded(struct cpu_info *ci, int (*done)(void *), void *arg)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+
+	if (xc->xc_has_top) {
+		xcs_cpu_wait(ci, done, arg, 0);
+		return (0);
+	}
+	if (sigsetjmp(xc->xc_top, 1) != 0) {
+		xc->xc_has_top = 0;
+		xcs_cpu_reset_intr(ci);
+		xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+		return (ECANCELED);
+	}
+	xc->xc_has_top = 1;
+	xcs_cpu_wait(ci, done, arg, 0);
+	xc->xc_has_top = 0;
+	return (0);
+}
+
 static int
 xcs_job_done(void *arg)
 {
@@ -681,8 +725,8 @@ xcs_cpu_join(unsigned int n)
 
 	/* The swap pairs with the load of xj_joiner after xj_done. */
 	xcs_atomic_swap(&xj->xj_joiner, self);
-	xcs_cpu_wait(self, xcs_job_done, xj, 0);
-	if (!xcs_atomic_load(&xj->xj_done))
+	if (xcs_cpu_wait_guarded(self, xcs_job_done, xj) != 0 ||
+	    !xcs_atomic_load(&xj->xj_done))
 		return (ECANCELED);
 	xcs_atomic_store(&xc->xc_busy, 0);
 	return (xj->xj_error);

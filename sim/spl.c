@@ -235,6 +235,7 @@ xcs_intr_ipi(struct cpu_info *ci)
 {
 #ifdef MULTIPROCESSOR
 	struct xcs_intrsource *is = &xcs_machine.xm_sources[LIR_IPI];
+	u_int64_t before, raised;
 	int s;
 
 	/* After a panic the other CPUs stop taking interrupts. */
@@ -249,9 +250,11 @@ xcs_intr_ipi(struct cpu_info *ci)
 	}
 
 	xcs_set_ilevel(ci, IPL_IPI);
+	before = xcs_atomic_load(&ci->ci_ipending);
 	xcs_run_source(ci, is);
-	if (s >= IPL_SOFTCLOCK &&
-	    (xcs_atomic_load(&ci->ci_ipending) & (1UL << SIR_XCALL)))
+	/* What this IPI left pending that the interrupted level masks. */
+	raised = xcs_atomic_load(&ci->ci_ipending) & ~before;
+	if (raised & ~xcs_machine.xm_iunmask[s])
 		XCS_STAT_INC(ci, xs_soft_deferred);
 	xcs_spl_lower(ci, s);
 #endif

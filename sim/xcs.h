@@ -77,6 +77,7 @@ struct xcs_machine {
 	enum xcs_glue		 xm_glue;	/* the glue in use */
 	int			 xm_signal;
 	unsigned int		 xm_halting;	/* [a] shutting down */
+	int			 xm_oversubscribed; /* more CPUs than host's */
 	struct xcs_intrsource	 xm_sources[MAX_INTR_SOURCES];
 	u_int64_t		 xm_iunmask[NIPL];
 	int			 xm_softintr_to_ssir[NSOFTINTR];

@@ -21,6 +21,7 @@
 #include <sys/atomic.h>
 
 #include <machine/cpu.h>
+#include <machine/intr.h>
 
 #include <sys/wait.h>
 
@@ -66,6 +67,7 @@ tu_boot_config(const struct xcs_config *cfg)
 	error = xcs_boot(cfg);
 	if (error != 0)
 		fail_msg("xcs_boot: %s", xcs_errstr());
+	pattern_spinout_ms = TU_TIMEOUT_MS / 2;
 	xcs_panic_intercept(tu_panic_hook, NULL);
 }
 
@@ -152,6 +154,21 @@ tu_wait_uint(const unsigned int *p, unsigned int v)
 	return (tu_wait(tu_uint_reached, &tu));
 }
 
+static int
+tu_calm(void *arg)
+{
+	struct cpu_info *ci = arg;
+
+	return (atomic_load_int(&ci->ci_ipis) == 0 &&
+	    atomic_load_int((unsigned int *)&ci->ci_idepth) == 0);
+}
+
+int
+tu_wait_calm(unsigned int n)
+{
+	return (tu_wait(tu_calm, xcs_cpu(n)));
+}
+
 void
 tu_run_on(unsigned int first, unsigned int last, void (*fn)(void *),
     void *args, size_t argsize)
@@ -159,15 +176,14 @@ tu_run_on(unsigned int first, unsigned int last, void (*fn)(void *),
 	unsigned int n;
 	int error;
 
-	/* cpu0 runs its share last: starting a job on cpu0 runs it. */
-	for (n = MAX(first, 1); n <= last; n++) {
-		error = xcs_cpu_start(n, fn, (char *)args + argsize * n);
+	/* cpu0 last: starting a job on cpu0 runs it there and then. */
+	for (n = MAX(first, 1); n <= last + (first == 0); n++) {
+		error = xcs_cpu_start(n % (last + 1), fn,
+		    (char *)args + argsize * (n % (last + 1)));
 		if (error != 0)
 			fail_msg("xcs_cpu_start(%u): %s", n, xcs_errstr());
 	}
-	if (first == 0)
-		fn(args);
-	for (n = MAX(first, 1); n <= last; n++) {
+	for (n = first; n <= last; n++) {
 		error = xcs_cpu_join(n);
 		if (error != 0)
 			fail_msg("xcs_cpu_join(%u): %s (panic: %s)", n,
@@ -224,4 +240,64 @@ tu_expect_death(void (*fn)(void *), void *arg, const char *want)
 		    "saying \"%s\"", want, buf);
 	if (strstr(buf, want) == NULL)
 		fail_msg("expected \"%s\" on stderr, got \"%s\"", want, buf);
+}
+
+void
+probe_fn(void *arg)
+{
+	struct probe *pb = arg;
+	struct cpu_info *ci = curcpu();
+
+	pb->pb_cpu = ci->ci_cpuid;
+	pb->pb_ilevel = ci->ci_ilevel;
+	pb->pb_idepth = ci->ci_idepth;
+	pb->pb_handled = ci->ci_handled_intr_level;
+	if (atomic_inc_int_nv(&pb->pb_runs) > atomic_load_int(&pb->pb_posted))
+		atomic_inc_int(&pb->pb_phantom);
+}
+
+void
+probe_init(struct probe *pb)
+{
+	memset(pb, 0, sizeof(*pb));
+	cpu_xcall_set(&pb->pb_xc, probe_fn, pb);
+}
+
+void
+probe_post(struct cpu_info *ci, struct probe *pb)
+{
+	atomic_inc_int(&pb->pb_posted);
+	cpu_xcall(ci, &pb->pb_xc);
+}
+
+
+static void
+hold_job(void *arg)
+{
+	struct hold *h = arg;
+	struct cpu_info *ci = curcpu();
+	int s;
+
+	s = splraise(h->h_ipl);
+	atomic_store_int(&h->h_ready, 1);
+	while (atomic_load_int(&h->h_release) == 0)
+		CPU_BUSY_CYCLE();
+	while (h->h_wait_bits != 0 &&
+	    (atomic_load_long(&ci->ci_ipending) & h->h_wait_bits) == 0)
+		CPU_BUSY_CYCLE();
+	if (h->h_probe != NULL)
+		h->h_runs_before = atomic_load_int(&h->h_probe->pb_runs);
+	splx(s);
+	if (h->h_probe != NULL)
+		h->h_runs_after = atomic_load_int(&h->h_probe->pb_runs);
+	h->h_ilevel_after = ci->ci_ilevel;
+}
+
+void
+hold_start(unsigned int n, struct hold *h, int ipl)
+{
+	memset(h, 0, sizeof(*h));
+	h->h_ipl = ipl;
+	assert_int_equal(xcs_cpu_start(n, hold_job, h), 0);
+	assert_true(tu_wait_uint(&h->h_ready, 1));
 }

@@ -31,6 +31,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/param.h>
+#include <sys/xcall.h>
+
+#include "patterns.h"
 #include "xcallsim.h"
 
 /* Generous bound for any wait on a condition. */
@@ -66,6 +70,14 @@ int	tu_wait(int (*)(void *), void *);
 /* Wait until the unsigned int at p is at least v. */
 int	tu_wait_uint(const unsigned int *, unsigned int);
 
+/*
+ * Wait until CPU n has taken every IPI sent to it and is out of
+ * interrupt context.  Unicast tests pace themselves with it, so that no
+ * xcall IPI reaches a CPU still dispatching the previous one: the 1.1
+ * MI code's softintr glue cannot survive that (see tests/upstream).
+ */
+int	tu_wait_calm(unsigned int);
+
 /* Start fn(arg) on CPUs first..last, then join them all. */
 void	tu_run_on(unsigned int, unsigned int, void (*)(void *), void *,
 	    size_t);
@@ -82,5 +94,89 @@ const char *tu_expect_panic(unsigned int, void (*)(void *), void *,
  * stderr that contains want.
  */
 void	tu_expect_death(void (*)(void *), void *, const char *);
+
+/* An xcall that records what it saw each time it ran. */
+struct probe {
+	struct xcall	pb_xc;
+	unsigned int	pb_runs;	/* [a] */
+	unsigned int	pb_cpu;		/* CPU of the last run */
+	int		pb_ilevel;
+	int		pb_idepth;
+	int		pb_handled;
+	unsigned int	pb_posted;	/* [a] incremented before each post */
+	unsigned int	pb_phantom;	/* [a] ran more often than posted */
+};
+
+void	probe_init(struct probe *);
+void	probe_fn(void *);
+void	probe_post(struct cpu_info *, struct probe *);
+
+/*
+ * A job that holds its CPU at an IPL until released, then waits until
+ * one of the sources in h_wait_bits is pending and lowers its level, noting
+ * how often h_probe had run before and after the splx.
+ */
+struct hold {
+	int		h_ipl;
+	unsigned int	h_ready;	/* [a] at the IPL */
+	unsigned int	h_release;	/* [a] may lower */
+	u_int64_t	h_wait_bits;
+	unsigned int	h_runs_before;
+	unsigned int	h_runs_after;
+	struct probe	*h_probe;
+	int		h_ilevel_after;
+};
+
+void	hold_start(unsigned int, struct hold *, int);
+
+/*
+ * The source an xcall IPI leaves pending on a CPU below IPL_IPI: the
+ * SIR_XCALL bit with the current glue, the softclock softintr with the
+ * earlier one.
+ */
+#define XCALL_SOFT_BITS	((1UL << SIR_XCALL) | (1UL << SIR_CLOCK))
+
+/* workloads.c: cpu_xcall_sync round trips from one CPU. */
+#define SYNC_WORDS	64
+
+struct sync_data {
+	unsigned long	sd_words[SYNC_WORDS];
+	unsigned int	sd_cpu;
+	unsigned long	sd_seed;
+};
+
+struct sync_job {
+	unsigned int	sj_iters;
+	int		sj_target;	/* one CPU, or -1: each in turn */
+	int		sj_pace;	/* tu_wait_calm after each call */
+	unsigned int	sj_stale;	/* stores not seen on return */
+	unsigned int	sj_wrong;	/* ran on another CPU */
+	unsigned int	sj_wrong_target;
+	unsigned int	sj_wrong_ran_on;
+};
+
+void	sync_job(void *);
+void	sync_check(struct sync_job *, unsigned int);
+
+/* workloads.c: the patterns of patterns.h, from one CPU or from all. */
+struct pattern_job {
+	struct pattern_rec	pj_rec;
+	unsigned int		pj_iters;
+	unsigned int		pj_mask;	/* 1 << pattern number */
+	int			pj_target;	/* unicast to, or -1: rotate */
+	int			pj_pace;	/* tu_wait_calm after each */
+	unsigned int		pj_calls[NPATTERNS];
+	unsigned int		pj_uni_targets[MAXCPUS];
+};
+
+#define PATTERNS_UNICAST	0x03
+#define PATTERNS_ALL		0x1f
+
+void	pattern_job(void *);
+void	pattern_check(struct pattern_job *, unsigned int);
+void	patterns_run(unsigned int, enum xcs_idle, unsigned int,
+	    unsigned int, int, int);
+void	patterns_run_paced(unsigned int, enum xcs_idle, unsigned int,
+	    unsigned int, int, int, int);
 
 #endif /* _TESTUTIL_H_ */
