@@ -164,7 +164,7 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 	for (;;) {
 		seq = xcs_atomic_load(&xc->xc_blockseq);
 		/* The swap orders the state before the loads below. */
-		xcs_atomic_swap(&xc->xc_state, state);
+		(void)xcs_atomic_swap(&xc->xc_state, state);
 		xcs_cpu_check_halting(ci);
 		/* After a panic IPIs stay pending: nobody takes them. */
 		if (xcs_atomic_load(&ci->ci_ipis) != 0 &&
@@ -185,7 +185,7 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 		xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
 	}
 
-	xcs_atomic_swap(&xc->xc_state, XCS_RUNNING);
+	(void)xcs_atomic_swap(&xc->xc_state, XCS_RUNNING);
 	/* An IPI sent while we looked polling rang no bell: check. */
 	xcs_doorbell(ci);
 }
@@ -276,7 +276,7 @@ xcs_cpu_run_job(struct cpu_info *ci, struct xcs_job *xj)
 	xcs_atomic_store(&xc->xc_doing, "idle");
 
 	/* The swap publishes xj_error; the joiner kicks pair with it. */
-	xcs_atomic_swap(&xj->xj_done, 1);
+	(void)xcs_atomic_swap(&xj->xj_done, 1);
 	joiner = xcs_atomic_load(&xj->xj_joiner);
 	if (joiner != NULL)
 		xcs_cpu_kick(joiner);
@@ -512,7 +512,7 @@ xcs_cpus_stop(void)
 	struct xcs_machine *xm = &xcs_machine;
 	unsigned int n;
 
-	xcs_atomic_swap(&xm->xm_halting, 1);
+	(void)xcs_atomic_swap(&xm->xm_halting, 1);
 	for (n = 1; n < xm->xm_ncpus; n++)
 		xcs_cpu_kick(&xm->xm_cpus[n]);
 	for (n = 1; n < xm->xm_ncpus; n++)
@@ -661,7 +661,7 @@ xcs_cpu_start(unsigned int n, void (*fn)(void *), void *arg)
 		return (0);
 	}
 	/* The swap publishes the job; the kick wakes the idle loop. */
-	xcs_atomic_swap(&xc->xc_job, xj);
+	(void)xcs_atomic_swap(&xc->xc_job, xj);
 	xcs_cpu_kick(ci);
 	return (0);
 }
@@ -724,7 +724,7 @@ xcs_cpu_join(unsigned int n)
 	xj = &xc->xc_jobslot;
 
 	/* The swap pairs with the load of xj_joiner after xj_done. */
-	xcs_atomic_swap(&xj->xj_joiner, self);
+	(void)xcs_atomic_swap(&xj->xj_joiner, self);
 	if (xcs_cpu_wait_guarded(self, xcs_job_done, xj) != 0 ||
 	    !xcs_atomic_load(&xj->xj_done))
 		return (ECANCELED);

@@ -109,7 +109,7 @@ sleep_setup(const volatile void *ident, int prio, const char *wmesg)
 	 * is visible before the caller re-reads its condition, and a
 	 * waker that changed the condition first is seen.
 	 */
-	xcs_atomic_swap((const void **)&p->p_wchan, (const void *)ident);
+	(void)xcs_atomic_swap((const void **)&p->p_wchan, (const void *)ident);
 }
 
 static int

@@ -248,10 +248,11 @@ probe_fn(void *arg)
 	struct probe *pb = arg;
 	struct cpu_info *ci = curcpu();
 
-	pb->pb_cpu = ci->ci_cpuid;
-	pb->pb_ilevel = ci->ci_ilevel;
-	pb->pb_idepth = ci->ci_idepth;
-	pb->pb_handled = ci->ci_handled_intr_level;
+	/* The same probe may run on several CPUs at once. */
+	atomic_store_int(&pb->pb_cpu, ci->ci_cpuid);
+	atomic_store_int(&pb->pb_ilevel, ci->ci_ilevel);
+	atomic_store_int(&pb->pb_idepth, ci->ci_idepth);
+	atomic_store_int(&pb->pb_handled, ci->ci_handled_intr_level);
 	if (atomic_inc_int_nv(&pb->pb_runs) > atomic_load_int(&pb->pb_posted))
 		atomic_inc_int(&pb->pb_phantom);
 }

@@ -99,10 +99,10 @@ void	tu_expect_death(void (*)(void *), void *, const char *);
 struct probe {
 	struct xcall	pb_xc;
 	unsigned int	pb_runs;	/* [a] */
-	unsigned int	pb_cpu;		/* CPU of the last run */
-	int		pb_ilevel;
-	int		pb_idepth;
-	int		pb_handled;
+	unsigned int	pb_cpu;		/* [a] CPU of the last run */
+	unsigned int	pb_ilevel;	/* [a] its IPL */
+	unsigned int	pb_idepth;	/* [a] its interrupt depth */
+	unsigned int	pb_handled;	/* [a] its ci_handled_intr_level */
 	unsigned int	pb_posted;	/* [a] incremented before each post */
 	unsigned int	pb_phantom;	/* [a] ran more often than posted */
 };
