@@ -157,6 +157,14 @@ xcs_cpu_check_halting(struct cpu_info *ci)
 void
 xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 {
+	xcs_cpu_wait_timed(ci, done, arg, poll, NULL);
+}
+
+/* As xcs_cpu_wait, re-checking done(arg) at least every *tick. */
+void
+xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
+    int poll, const struct timespec *tick)
+{
 	struct xcs_cpu *xc = ci->ci_xcs;
 	int state = poll ? XCS_POLLING : XCS_BLOCKED;
 	int32_t seq;
@@ -181,7 +189,7 @@ xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 			continue;
 		}
 		futex_async(&xc->xc_blockseq, FUTEX_WAIT | XCS_FUTEX_PRIVATE,
-		    seq, NULL, NULL, 0);
+		    seq, tick, NULL, 0);
 		xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
 	}
 

@@ -150,6 +150,7 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 {
 	struct cpu_info *ci = curcpu();
 	struct proc *p = ci->ci_curproc;
+	struct timespec tick = { 0, 1000000 };
 	struct xcs_timed xt;
 	int error = 0;
 
@@ -164,7 +165,7 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 			xt.xt_deadline.tv_sec++;
 			xt.xt_deadline.tv_nsec -= 1000000000;
 		}
-		xcs_cpu_wait(ci, xcs_woken_or_late, &xt, 0);
+		xcs_cpu_wait_timed(ci, xcs_woken_or_late, &xt, 0, &tick);
 	}
 
 	/* Not woken (no sleep, or timed out): leave the channel. */

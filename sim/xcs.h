@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "xcallsim.h"
 
@@ -93,6 +94,8 @@ extern unsigned int xcs_booted;		/* [a] */
 /* cpu.c */
 void	xcs_cpu_kick(struct cpu_info *);
 void	xcs_cpu_wait(struct cpu_info *, int (*)(void *), void *, int);
+void	xcs_cpu_wait_timed(struct cpu_info *, int (*)(void *), void *, int,
+	    const struct timespec *);
 int	xcs_is_cpu(const struct cpu_info *);
 void	xcs_check_cpu(const struct cpu_info *, const char *);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);

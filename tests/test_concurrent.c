@@ -141,6 +141,7 @@ test_same_xcall_everywhere(void **state)
 struct hammer {
 	struct probe	*hm_probes;	/* HAMMER_PROBES per poster */
 	unsigned int	 hm_iters;
+	unsigned int	 hm_stuck;	/* a post never ran */
 };
 
 static void
@@ -153,9 +154,11 @@ hammer_job(void *arg)
 	for (i = 0; i < hm->hm_iters; i++) {
 		pb = &hm->hm_probes[i % HAMMER_PROBES];
 		/* Reuse a probe only once its last post has run. */
-		while (atomic_load_int(&pb->pb_runs) !=
-		    atomic_load_int(&pb->pb_posted))
-			CPU_BUSY_CYCLE();
+		if (!tu_wait_uint(&pb->pb_runs, atomic_load_int(
+		    &pb->pb_posted))) {
+			hm->hm_stuck++;
+			return;
+		}
 		probe_post(xcs_cpu(0), pb);
 	}
 }
@@ -173,12 +176,18 @@ test_hammer(void **state)
 	assert_non_null(pbs);
 	for (i = 0; i < 8 * HAMMER_PROBES; i++)
 		probe_init(&pbs[i]);
+	/* cpu0 is the target: it waits in xcs_cpu_join, taking IPIs. */
+	memset(hm, 0, sizeof(hm));
 	for (n = 1; n < 8; n++) {
 		hm[n].hm_probes = &pbs[n * HAMMER_PROBES];
 		hm[n].hm_iters = 3000;
 	}
-	/* cpu0 is the target: it waits in xcs_cpu_join, taking IPIs. */
 	tu_run_on(1, 7, hammer_job, hm, sizeof(hm[0]));
+	for (n = 1; n < 8; n++) {
+		if (hm[n].hm_stuck)
+			fail_msg("cpu%u: an xcall it posted to cpu0 never ran",
+			    n);
+	}
 	assert_int_equal(xcs_quiesce(TU_TIMEOUT_MS), 0);
 	for (i = 0; i < 8 * HAMMER_PROBES; i++) {
 		assert_int_equal(pbs[i].pb_runs, pbs[i].pb_posted);

@@ -191,6 +191,7 @@ test_four_slots(void **state)
 	atomic_store_int(&h.h_release, 1);
 
 	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(h.h_timeout, 0);
 	assert_int_equal(xcs_cpu_join(2), 0);
 	for (i = 0; i < 5; i++)
 		assert_true(tu_wait_uint(&pb[i].pb_runs, 1));
@@ -225,6 +226,7 @@ deferral(int ipl, u_int64_t bits)
 	atomic_store_int(&h.h_release, 1);
 	assert_int_equal(xcs_cpu_join(1), 0);
 
+	assert_int_equal(h.h_timeout, 0);
 	assert_int_equal(h.h_runs_before, 0);
 	assert_int_equal(h.h_runs_after, 1);
 	assert_int_equal(h.h_ilevel_after, IPL_NONE);
@@ -320,8 +322,7 @@ post_sleepy_job(void *arg)
 	struct xcall *xc = arg;
 
 	cpu_xcall(xcs_cpu(2), xc);
-	while (xcs_panic_message() == NULL)
-		CPU_BUSY_CYCLE();
+	tu_wait_panic();
 }
 
 static void
@@ -356,8 +357,7 @@ test_sync_from_interrupt(void **state)
 	tu_boot(3, XCS_IDLE_HALT);
 	/* cpu1's xcall calls cpu_xcall_sync: it may not sleep there. */
 	cpu_xcall(xcs_cpu(1), &xc);
-	while (xcs_panic_message() == NULL)
-		CPU_BUSY_CYCLE();
+	assert_true(tu_wait_panic());
 	assert_non_null(strstr(xcs_panic_message(), "interrupt context"));
 	assert_non_null(strstr(xcs_panic_message(), "cpu1"));
 	tu_shutdown_panicked();

@@ -163,6 +163,39 @@ tu_calm(void *arg)
 	    atomic_load_int((unsigned int *)&ci->ci_idepth) == 0);
 }
 
+struct tu_bits {
+	struct cpu_info	*ci;
+	u_int64_t	 bits;
+};
+
+static int
+tu_bits_pending(void *arg)
+{
+	struct tu_bits *tb = arg;
+
+	return ((atomic_load_long(&tb->ci->ci_ipending) & tb->bits) != 0);
+}
+
+int
+tu_wait_bits(struct cpu_info *ci, u_int64_t bits)
+{
+	struct tu_bits tb = { ci, bits };
+
+	return (tu_wait(tu_bits_pending, &tb));
+}
+
+static int
+tu_panicked(void *arg)
+{
+	return (xcs_panic_message() != NULL);
+}
+
+int
+tu_wait_panic(void)
+{
+	return (tu_wait(tu_panicked, NULL));
+}
+
 int
 tu_wait_calm(unsigned int n)
 {
@@ -281,11 +314,9 @@ hold_job(void *arg)
 
 	s = splraise(h->h_ipl);
 	atomic_store_int(&h->h_ready, 1);
-	while (atomic_load_int(&h->h_release) == 0)
-		CPU_BUSY_CYCLE();
-	while (h->h_wait_bits != 0 &&
-	    (atomic_load_long(&ci->ci_ipending) & h->h_wait_bits) == 0)
-		CPU_BUSY_CYCLE();
+	if (!tu_wait_uint(&h->h_release, 1) ||
+	    (h->h_wait_bits != 0 && !tu_wait_bits(ci, h->h_wait_bits)))
+		h->h_timeout = 1;
 	if (h->h_probe != NULL)
 		h->h_runs_before = atomic_load_int(&h->h_probe->pb_runs);
 	splx(s);

@@ -70,6 +70,10 @@ int	tu_wait(int (*)(void *), void *);
 /* Wait until the unsigned int at p is at least v. */
 int	tu_wait_uint(const unsigned int *, unsigned int);
 
+/* Wait until one of bits is pending on ci; until a panic happened. */
+int	tu_wait_bits(struct cpu_info *, u_int64_t);
+int	tu_wait_panic(void);
+
 /*
  * Wait until CPU n has taken every IPI sent to it and is out of
  * interrupt context.  Unicast tests pace themselves with it, so that no
@@ -125,6 +129,7 @@ struct hold {
 	unsigned int	h_runs_after;
 	struct probe	*h_probe;
 	int		h_ilevel_after;
+	int		h_timeout;	/* a wait ran out of time */
 };
 
 void	hold_start(unsigned int, struct hold *, int);
