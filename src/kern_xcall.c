@@ -80,8 +80,8 @@ cpu_xcall_self(struct xcall *xc)
 #ifdef MULTIPROCESSOR
 
 struct xcall_sync {
-	struct xcall		 xcs_xc;
-	struct cond		 xcs_c;
+	struct xcall		 xsy_xc;
+	struct cond		 xsy_cond;
 };
 
 void
@@ -128,33 +128,33 @@ cpu_xcall(struct cpu_info *ci, struct xcall *xc)
 static void
 cpu_xcall_sync_task(void *arg)
 {
-	struct xcall_sync *xcs = arg;
-	struct xcall *xc = &xcs->xcs_xc;
+	struct xcall_sync *xsy = arg;
+	struct xcall *xc = &xsy->xsy_xc;
 
 	(*xc->xc_func)(xc->xc_arg);
 
 	/*
 	 * Make the function's stores visible before the store that lets
 	 * the caller return; pairs with membar_consumer() in
-	 * cpu_xcall_sync().  xcs lives on the caller's stack and may be
+	 * cpu_xcall_sync().  xsy lives on the caller's stack and may be
 	 * gone as soon as cond_signal() has cleared c_wait.
 	 */
 	membar_exit();
-	cond_signal(&xcs->xcs_c);
+	cond_signal(&xsy->xsy_cond);
 }
 
 void
 cpu_xcall_sync(struct cpu_info *ci, void (*func)(void *), void *arg,
     const char *wmesg)
 {
-	struct xcall_sync xcs = {
-		.xcs_xc = XCALL_INITIALIZER(func, arg),
-		.xcs_c = COND_INITIALIZER(),
+	struct xcall_sync xsy = {
+		.xsy_xc = XCALL_INITIALIZER(func, arg),
+		.xsy_cond = COND_INITIALIZER(),
 	};
-	struct xcall xc = XCALL_INITIALIZER(cpu_xcall_sync_task, &xcs);
+	struct xcall xc = XCALL_INITIALIZER(cpu_xcall_sync_task, &xsy);
 
 	cpu_xcall(ci, &xc);
-	cond_wait(&xcs.xcs_c, wmesg);
+	cond_wait(&xsy.xsy_cond, wmesg);
 
 	/* Read nothing the function wrote before seeing c_wait cleared. */
 	membar_consumer();

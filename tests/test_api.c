@@ -132,9 +132,10 @@ test_booted_misuse(void **state)
 static void
 xcall_before_boot(void *arg)
 {
+	static struct cpu_info not_booted;
 	struct xcall xc = XCALL_INITIALIZER(nop, NULL);
 
-	cpu_xcall(NULL, &xc);
+	cpu_xcall(&not_booted, &xc);
 }
 
 static void
