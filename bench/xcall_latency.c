@@ -56,6 +56,7 @@
 
 #include <urcu/arch.h>
 #include <urcu/futex.h>
+#include <urcu/uatomic.h>
 
 #include "patterns.h"
 #include "xcallsim.h"
