@@ -68,13 +68,13 @@ struct xcs_stats {
 	uint64_t	xs_dispatched;	/* ... and taken out by dispatch */
 	uint64_t	xs_dispatch_runs; /* cpu_xcall_dispatch calls here */
 	uint64_t	xs_slot_full_spins; /* spins with all slots taken */
-	uint64_t	xs_ipi_sent;	/* IPIs this CPU sent (signal or wake) */
+	uint64_t	xs_ipi_sent;	/* IPIs sent: a signal or a wake */
 	uint64_t	xs_ipi_signals;	/*  ... of which were a host signal */
 	uint64_t	xs_ipi_coalesced; /* target already had one pending */
 	uint64_t	xs_ipi_skipped;	/* target was polling: bit only */
 	uint64_t	xs_ipi_taken;	/* IPIs this CPU handled */
 	uint64_t	xs_ipi_deferred; /* arrived at or above IPL_IPI */
-	uint64_t	xs_soft_deferred; /* IPIs whose soft work the IPL held */
+	uint64_t	xs_soft_deferred; /* IPIs whose soft work waited */
 };
 
 /* Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue. */

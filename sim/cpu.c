@@ -421,7 +421,9 @@ xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 	ci->ci_xcs = xc;
 	ci->ci_curproc = &xc->xc_proc;
 	ci->ci_ilevel = IPL_NONE;
-	ci->ci_flags = CPUF_PRESENT | CPUF_RUNNING | (n == 0 ? CPUF_PRIMARY : 0);
+	ci->ci_flags = CPUF_PRESENT | CPUF_RUNNING;
+	if (n == 0)
+		ci->ci_flags |= CPUF_PRIMARY;
 	memcpy(ci->ci_iunmask, xm->xm_iunmask, sizeof(ci->ci_iunmask));
 	for (int ipl = 0; ipl < NIPL; ipl++)
 		ci->ci_imask[ipl] = ~xm->xm_iunmask[ipl];

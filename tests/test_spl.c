@@ -1,4 +1,4 @@
-/*	xcallsim: tests/test_spl.c, spl(9), soft interrupts, mutexes, sleep	*/
+/*	xcallsim: tests/test_spl.c, spl(9), softintrs, mutexes, sleep	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers

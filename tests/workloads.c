@@ -136,12 +136,12 @@ pattern_check(struct pattern_job *pj, unsigned int ncpus)
 		if (pr->pr_runs[n] >= want)
 			continue;
 		for (m = 0; m < ncpus; m++) {
-			if (pr->pr_runs[m] > bcasts + pj->pj_uni_targets[m])
-				fail_msg("from cpu%u: xcall posted to cpu%u ran "
-				    "on cpu%u (cpu%u ran %u of %u, cpu%u ran "
-				    "%u of %u)", pr->pr_caller, n, m, n,
-				    pr->pr_runs[n], want, m, pr->pr_runs[m],
-				    bcasts + pj->pj_uni_targets[m]);
+			if (pr->pr_runs[m] <= bcasts + pj->pj_uni_targets[m])
+				continue;
+			fail_msg("from cpu%u: xcall posted to cpu%u ran on "
+			    "cpu%u (cpu%u ran %u of %u, cpu%u ran %u of %u)",
+			    pr->pr_caller, n, m, n, pr->pr_runs[n], want, m,
+			    pr->pr_runs[m], bcasts + pj->pj_uni_targets[m]);
 		}
 		fail_msg("from cpu%u: %u xcalls posted to cpu%u never ran",
 		    pr->pr_caller, want - pr->pr_runs[n], n);
