@@ -24,11 +24,13 @@
  * a futex wake, and membarrier(2).  Each row names its floor and the
  * ratio of the medians.
  *
- * Work in progress (issue 3): no throughput mode, mutex+condvar mailbox,
- * CSV, plot or CPU-count scaling yet, and the "halted" rows do not yet
- * make sure the target (or the floor's peer) is asleep before each
- * iteration, so they can measure a thread that has not gone to sleep
- * yet.  Do not quote its ratios until that is fixed.
+ * Halted rows wait, untimed, until every thread the iteration will wake
+ * is asleep in the kernel (/proc/self/task/TID/stat), so they measure a
+ * real wake-up.  The simulator wakes a halted CPU with a futex, not a
+ * signal, so futex-wake is printed too.  Throughput rows count xcalls
+ * that reached cpu0's slots, IPIs sent, and slot-full spins.  The end
+ * of the output checks issue 3's targets against this run's numbers.
+ * Not there yet: a plot of the latency CDFs.
  */
 
 #include <sys/param.h>
@@ -46,6 +48,7 @@
 #include <err.h>
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -68,11 +71,14 @@ struct result {
 	size_t		 r_count;
 	uint64_t	 r_pct[5];	/* p50 p90 p99 p99.9 max */
 	const char	*r_floor;
+	double		 r_xcalls_per_s;	/* throughput rows */
+	double		 r_xcalls_per_ipi;
+	double		 r_spins_per_xcall;
 };
 
 static unsigned int iterations = 20000;
 static unsigned int warmup = 1000;
-static int json;
+static int json, csv;
 static uint64_t *samples;
 
 static uint64_t
@@ -105,6 +111,50 @@ summarize(struct result *r, size_t n)
 	r->r_count = n;
 }
 
+/*
+ * Whether host thread tid is asleep in the kernel: field 3 of
+ * /proc/self/task/tid/stat is 'S'.  A "halted" measurement waits for
+ * this, untimed, before each iteration, so it measures waking a thread
+ * that really sleeps and not one still on its way to the futex.
+ */
+static int
+asleep(int tid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+	int rv = 0;
+
+	if (tid <= 0)
+		return (0);
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	if ((f = fopen(path, "r")) == NULL)
+		return (0);
+	if (fgets(buf, sizeof(buf), f) != NULL &&
+	    (p = strrchr(buf, ')')) != NULL && p[1] == ' ')
+		rv = (p[2] == 'S');
+	fclose(f);
+	return (rv);
+}
+
+/* The threads to wait for before each iteration. */
+static int settle_tids[256];
+static unsigned int nsettle;
+
+static void
+settle(void)
+{
+	unsigned int i, spins = 0;
+
+	for (i = 0; i < nsettle; i++) {
+		while (!asleep(settle_tids[i])) {
+			if (++spins > 1000000)
+				errx(1, "thread %d never went to sleep",
+				    settle_tids[i]);
+			sched_yield();
+		}
+	}
+}
+
 /* Run one() warmup + iterations times, timing each. */
 static void
 measure(struct result *r, void (*one)(void *), void *arg)
@@ -112,9 +162,12 @@ measure(struct result *r, void (*one)(void *), void *arg)
 	uint64_t t0;
 	unsigned int i;
 
-	for (i = 0; i < warmup; i++)
+	for (i = 0; i < warmup; i++) {
+		settle();
 		one(arg);
+	}
 	for (i = 0; i < iterations; i++) {
+		settle();
 		t0 = now_ns();
 		one(arg);
 		samples[i] = now_ns() - t0;
@@ -130,6 +183,7 @@ struct floor_peer {
 	unsigned int	fp_flag;	/* [a] set by the handler */
 	int32_t		fp_word;	/* futex word of the waiter */
 	unsigned int	fp_stop;	/* [a] */
+	int		fp_tid;		/* [a] */
 };
 
 #define FLOOR_PINGPONG	0
@@ -137,6 +191,18 @@ struct floor_peer {
 #define FLOOR_SIGHALT	2
 #define FLOOR_SIGFUTEX	3
 #define FLOOR_FUTEX	4
+#define FLOOR_MAILBOX	5
+
+/*
+ * What a user would write instead of cpu_xcall_sync: a per-thread
+ * mailbox under a mutex, a condvar to wake the worker and one to wake
+ * the caller.
+ */
+static pthread_mutex_t mbox_mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mbox_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t mbox_done = PTHREAD_COND_INITIALIZER;
+static void (*mbox_fn)(void *);
+static int mbox_finished;
 
 static struct floor_peer peer;
 static int32_t peer_sleep;
@@ -157,6 +223,7 @@ floor_main(void *arg)
 	sigset_t none;
 
 	sigemptyset(&none);
+	uatomic_set(&peer.fp_tid, (int)gettid());
 	while (!uatomic_read(&peer.fp_stop)) {
 		switch (peer.fp_mode) {
 		case FLOOR_PINGPONG:
@@ -166,6 +233,18 @@ floor_main(void *arg)
 			break;
 		case FLOOR_SIGSPIN:
 			caa_cpu_relax();
+			break;
+		case FLOOR_MAILBOX:
+			pthread_mutex_lock(&mbox_mtx);
+			while (mbox_fn == NULL && !uatomic_read(&peer.fp_stop))
+				pthread_cond_wait(&mbox_work, &mbox_mtx);
+			if (mbox_fn != NULL) {
+				mbox_fn(NULL);
+				mbox_fn = NULL;
+				mbox_finished = 1;
+				pthread_cond_signal(&mbox_done);
+			}
+			pthread_mutex_unlock(&mbox_mtx);
 			break;
 		case FLOOR_FUTEX:
 			if (uatomic_read(&peer_sleep) == 0)
@@ -185,9 +264,23 @@ floor_main(void *arg)
 }
 
 static void
+mbox_nop(void *arg)
+{
+}
+
+static void
 floor_one(void *arg)
 {
 	switch (peer.fp_mode) {
+	case FLOOR_MAILBOX:
+		pthread_mutex_lock(&mbox_mtx);
+		mbox_finished = 0;
+		mbox_fn = mbox_nop;
+		pthread_cond_signal(&mbox_work);
+		while (!mbox_finished)
+			pthread_cond_wait(&mbox_done, &mbox_mtx);
+		pthread_mutex_unlock(&mbox_mtx);
+		break;
 	case FLOOR_PINGPONG:
 		uatomic_set(&peer.fp_ball, 1);
 		while (uatomic_read(&peer.fp_ball) != 2)
@@ -230,13 +323,23 @@ floor_run(struct result *r, unsigned int mode, const char *name)
 	sigaction(SIGUSR2, &sa, NULL);
 	if (pthread_create(&peer.fp_thread, NULL, floor_main, NULL) != 0)
 		err(1, "pthread_create");
-	usleep(10000);
+	while (uatomic_read(&peer.fp_tid) == 0)
+		sched_yield();
+	/* The halted floors wake a thread that sleeps. */
+	nsettle = 0;
+	if (mode == FLOOR_SIGHALT || mode == FLOOR_SIGFUTEX ||
+	    mode == FLOOR_FUTEX || mode == FLOOR_MAILBOX)
+		settle_tids[nsettle++] = uatomic_read(&peer.fp_tid);
 	r->r_mode = name;
 	r->r_idle = "-";
 	r->r_ncpus = 2;
 	r->r_floor = "-";
 	measure(r, floor_one, NULL);
+	nsettle = 0;
 	uatomic_set(&peer.fp_stop, 1);
+	pthread_mutex_lock(&mbox_mtx);
+	pthread_cond_signal(&mbox_work);
+	pthread_mutex_unlock(&mbox_mtx);
 	uatomic_set(&peer_sleep, 1);
 	futex_async(&peer_sleep, FUTEX_WAKE, 1, NULL, NULL, 0);
 	pthread_kill(peer.fp_thread, SIGUSR2);
@@ -327,14 +430,15 @@ struct mode {
 	void		(*m_one)(void *);
 	const char	*m_floor_halt;
 	const char	*m_floor_poll;
+	int		 m_unicast;
 };
 
 static const struct mode modes[] = {
-	{ "self", xc_self, "-", "-" },
-	{ "async-spin", xc_async_spin, "sig-halt", "pingpong" },
-	{ "sync", xc_sync, "sig-futex", "sig-futex" },
-	{ "bcast-spin", xc_bcast_spin, "membarrier", "membarrier" },
-	{ "bcast-sleep", xc_bcast_sleep, "membarrier", "membarrier" },
+	{ "self", xc_self, "-", "-", 0 },
+	{ "async-spin", xc_async_spin, "sig-halt", "pingpong", 1 },
+	{ "sync", xc_sync, "sig-futex", "sig-futex", 1 },
+	{ "bcast-spin", xc_bcast_spin, "membarrier", "membarrier", 0 },
+	{ "bcast-sleep", xc_bcast_sleep, "membarrier", "membarrier", 0 },
 };
 
 static void
@@ -343,6 +447,7 @@ xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
 {
 	struct xcs_config cfg;
 	struct pattern_rec pr;
+	unsigned int n;
 
 	xcs_config_init(&cfg);
 	cfg.xc_ncpus = ncpus;
@@ -355,12 +460,128 @@ xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
 	r->r_ncpus = ncpus;
 	r->r_floor = idle == XCS_IDLE_POLL ? m->m_floor_poll :
 	    m->m_floor_halt;
+	/* Halted targets are asleep when each iteration starts. */
+	nsettle = 0;
+	for (n = 1; idle == XCS_IDLE_HALT && n < ncpus; n++) {
+		if (m->m_unicast && n != 1)
+			continue;
+		while ((settle_tids[nsettle] = xcs_cpu_host_tid(n)) <= 0)
+			sched_yield();
+		nsettle++;
+	}
 	measure(r, m->m_one, &pr);
+	nsettle = 0;
 	if (xcs_quiesce(10000) != 0 || xcs_shutdown() != 0)
 		errx(1, "%s", xcs_errstr());
 }
 
-static struct result results[64];
+/*
+ * Throughput: k senders post fire-and-forget xcalls to cpu0 for a fixed
+ * time, each cycling through its own xcalls and reusing one only after
+ * it ran.  cpu0 waits in xcs_cpu_join, taking the IPIs.
+ */
+#define TP_XCALLS	8
+
+struct tp_sender {
+	struct xcall	ts_xc[TP_XCALLS];
+	unsigned int	ts_busy[TP_XCALLS];	/* [a] posted, not run */
+	unsigned int	ts_stop;		/* [a] */
+};
+
+static void
+tp_fn(void *arg)
+{
+	atomic_store_int(arg, 0);
+}
+
+static void
+tp_sender(void *arg)
+{
+	struct tp_sender *ts = arg;
+	unsigned int i;
+
+	for (i = 0; !atomic_load_int(&ts->ts_stop); i = (i + 1) % TP_XCALLS) {
+		while (atomic_load_int(&ts->ts_busy[i]) != 0)
+			CPU_BUSY_CYCLE();
+		atomic_store_int(&ts->ts_busy[i], 1);
+		cpu_xcall_set(&ts->ts_xc[i], tp_fn, &ts->ts_busy[i]);
+		cpu_xcall(xcs_cpu(0), &ts->ts_xc[i]);
+	}
+}
+
+static unsigned int tp_ms = 300;
+
+static void
+throughput_run(struct result *r, unsigned int ncpus, unsigned int k,
+    enum xcs_idle idle)
+{
+	struct xcs_config cfg;
+	struct tp_sender *ts;
+	struct xcs_stats before, after;
+	uint64_t t0, t1, xcalls, ipis;
+	unsigned int n;
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = ncpus;
+	cfg.xc_idle = idle;
+	if (xcs_boot(&cfg) != 0)
+		errx(1, "%s", xcs_errstr());
+	if ((ts = calloc(k + 1, sizeof(*ts))) == NULL)
+		err(1, NULL);
+	xcs_stats_total(&before);
+	t0 = now_ns();
+	for (n = 1; n <= k; n++)
+		if (xcs_cpu_start(n, tp_sender, &ts[n]) != 0)
+			errx(1, "%s", xcs_errstr());
+	/* Time the run on cpu0 by spinning, taking its IPIs. */
+	while (now_ns() - t0 < (uint64_t)tp_ms * 1000000)
+		CPU_BUSY_CYCLE();
+	for (n = 1; n <= k; n++)
+		atomic_store_int(&ts[n].ts_stop, 1);
+	for (n = 1; n <= k; n++)
+		xcs_cpu_join(n);
+	t1 = now_ns();
+	if (xcs_quiesce(10000) != 0)
+		errx(1, "%s", xcs_errstr());
+	xcs_stats_total(&after);
+	xcalls = after.xs_received - before.xs_received;
+	ipis = after.xs_ipi_sent - before.xs_ipi_sent;
+	memset(r, 0, sizeof(*r));
+	r->r_mode = k == 1 ? "throughput-1" : "throughput-k";
+	r->r_idle = idle == XCS_IDLE_POLL ? "poll" : "halt";
+	r->r_ncpus = ncpus;
+	r->r_floor = "-";
+	r->r_count = xcalls;
+	r->r_xcalls_per_s = xcalls / ((t1 - t0) / 1e9);
+	r->r_xcalls_per_ipi = ipis ? (double)xcalls / ipis : 0;
+	r->r_spins_per_xcall = xcalls ? (double)(after.xs_slot_full_spins -
+	    before.xs_slot_full_spins) / xcalls : 0;
+	free(ts);
+	if (xcs_shutdown() != 0)
+		errx(1, "%s", xcs_errstr());
+}
+
+/* 256 CPUs: boot, one bcast-sleep, shut down. */
+static double
+boot256_ms(void)
+{
+	struct xcs_config cfg;
+	struct pattern_rec pr;
+	uint64_t t0;
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = 256;
+	t0 = now_ns();
+	if (xcs_boot(&cfg) != 0)
+		errx(1, "%s", xcs_errstr());
+	pattern_rec_init(&pr);
+	pattern_bcast_sleep(&pr);
+	if (xcs_shutdown() != 0)
+		errx(1, "%s", xcs_errstr());
+	return ((now_ns() - t0) / 1e6);
+}
+
+static struct result results[256];
 static size_t nresults;
 
 static const struct result *
@@ -376,36 +597,48 @@ find(const char *mode)
 }
 
 static void
-print_results(void)
+print_row(const struct result *r)
 {
-	const struct result *r, *f;
-	double ratio;
-	size_t i;
+	const struct result *f = find(r->r_floor);
+	double ratio = f != NULL ? (double)r->r_pct[0] / f->r_pct[0] : 0;
+	int tp = strncmp(r->r_mode, "throughput", 10) == 0;
 
-	if (!json)
-		printf("%-12s %-4s %5s %8s %9s %9s %9s %9s %9s  %-11s %s\n",
-		    "mode", "idle", "ncpus", "count", "p50_ns", "p90_ns",
-		    "p99_ns", "p999_ns", "max_ns", "floor", "ratio");
-	for (i = 0; i < nresults; i++) {
-		r = &results[i];
-		f = find(r->r_floor);
-		ratio = f != NULL ? (double)r->r_pct[0] / f->r_pct[0] : 0;
-		if (json) {
-			printf("{\"mode\":\"%s\",\"idle\":\"%s\",\"ncpus\":%u,"
-			    "\"count\":%zu,\"p50_ns\":%llu,\"p90_ns\":%llu,"
-			    "\"p99_ns\":%llu,\"p999_ns\":%llu,\"max_ns\":%llu,"
-			    "\"floor\":\"%s\",\"floor_p50_ns\":%llu,"
-			    "\"ratio\":%.2f}\n", r->r_mode, r->r_idle,
-			    r->r_ncpus, r->r_count,
-			    (unsigned long long)r->r_pct[0],
-			    (unsigned long long)r->r_pct[1],
-			    (unsigned long long)r->r_pct[2],
-			    (unsigned long long)r->r_pct[3],
-			    (unsigned long long)r->r_pct[4], r->r_floor,
-			    f != NULL ? (unsigned long long)f->r_pct[0] : 0,
-			    ratio);
-			continue;
-		}
+	if (json && tp) {
+		printf("{\"mode\":\"%s\",\"idle\":\"%s\",\"ncpus\":%u,"
+		    "\"count\":%zu,\"xcalls_per_s\":%.0f,"
+		    "\"xcalls_per_ipi\":%.2f,\"spins_per_xcall\":%.3f}\n",
+		    r->r_mode, r->r_idle, r->r_ncpus, r->r_count,
+		    r->r_xcalls_per_s, r->r_xcalls_per_ipi,
+		    r->r_spins_per_xcall);
+	} else if (json) {
+		printf("{\"mode\":\"%s\",\"idle\":\"%s\",\"ncpus\":%u,"
+		    "\"count\":%zu,\"p50_ns\":%llu,\"p90_ns\":%llu,"
+		    "\"p99_ns\":%llu,\"p999_ns\":%llu,\"max_ns\":%llu,"
+		    "\"floor\":\"%s\",\"floor_p50_ns\":%llu,"
+		    "\"ratio\":%.2f}\n", r->r_mode, r->r_idle, r->r_ncpus,
+		    r->r_count, (unsigned long long)r->r_pct[0],
+		    (unsigned long long)r->r_pct[1],
+		    (unsigned long long)r->r_pct[2],
+		    (unsigned long long)r->r_pct[3],
+		    (unsigned long long)r->r_pct[4], r->r_floor,
+		    f != NULL ? (unsigned long long)f->r_pct[0] : 0, ratio);
+	} else if (csv) {
+		printf("%s,%s,%u,%zu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%.2f,"
+		    "%.0f,%.2f,%.3f\n", r->r_mode, r->r_idle, r->r_ncpus,
+		    r->r_count, (unsigned long long)r->r_pct[0],
+		    (unsigned long long)r->r_pct[1],
+		    (unsigned long long)r->r_pct[2],
+		    (unsigned long long)r->r_pct[3],
+		    (unsigned long long)r->r_pct[4], r->r_floor,
+		    f != NULL ? (unsigned long long)f->r_pct[0] : 0, ratio,
+		    r->r_xcalls_per_s, r->r_xcalls_per_ipi,
+		    r->r_spins_per_xcall);
+	} else if (tp) {
+		printf("%-12s %-4s %5u %8zu  %.0f xcalls/s, %.2f xcalls per "
+		    "IPI, %.3f slot-full spins per xcall\n", r->r_mode,
+		    r->r_idle, r->r_ncpus, r->r_count, r->r_xcalls_per_s,
+		    r->r_xcalls_per_ipi, r->r_spins_per_xcall);
+	} else {
 		printf("%-12s %-4s %5u %8zu %9llu %9llu %9llu %9llu %9llu  "
 		    "%-11s ", r->r_mode, r->r_idle, r->r_ncpus, r->r_count,
 		    (unsigned long long)r->r_pct[0],
@@ -420,11 +653,90 @@ print_results(void)
 	}
 }
 
+static void
+print_results(void)
+{
+	size_t i;
+
+	if (csv)
+		printf("mode,idle,ncpus,count,p50_ns,p90_ns,p99_ns,p999_ns,"
+		    "max_ns,floor,floor_p50_ns,ratio,xcalls_per_s,"
+		    "xcalls_per_ipi,spins_per_xcall\n");
+	else if (!json)
+		printf("%-12s %-4s %5s %8s %9s %9s %9s %9s %9s  %-11s %s\n",
+		    "mode", "idle", "ncpus", "count", "p50_ns", "p90_ns",
+		    "p99_ns", "p999_ns", "max_ns", "floor", "ratio");
+	for (i = 0; i < nresults; i++)
+		print_row(&results[i]);
+}
+
+static const struct result *
+find_row(const char *mode, const char *idle, unsigned int ncpus)
+{
+	size_t i;
+
+	for (i = 0; i < nresults; i++) {
+		if (strcmp(results[i].r_mode, mode) == 0 &&
+		    strcmp(results[i].r_idle, idle) == 0 &&
+		    (ncpus == 0 || results[i].r_ncpus == ncpus))
+			return (&results[i]);
+	}
+	return (NULL);
+}
+
+static void
+target(const char *what, double got, double limit, int le)
+{
+	if (json)
+		printf("{\"target\":\"%s\",\"measured\":%.2f,"
+		    "\"limit\":%.2f,\"met\":%s}\n", what, got, limit,
+		    (le ? got <= limit : got >= limit) ? "true" : "false");
+	else if (!csv)
+		printf("  %-52s %7.2f %s %-5.2f %s\n", what, got,
+		    le ? "<=" : ">=", limit,
+		    (le ? got <= limit : got >= limit) ? "met" : "MISSED");
+}
+
+static double
+p50_ratio(const struct result *a, const struct result *b)
+{
+	if (a == NULL || b == NULL || b->r_pct[0] == 0)
+		return (0);
+	return ((double)a->r_pct[0] / b->r_pct[0]);
+}
+
+/* The issue's targets, from this run's numbers. */
+static void
+print_targets(unsigned int cores, double boot_ms)
+{
+	const struct result *tp;
+
+	if (!json && !csv)
+		printf("\ntargets (ratios of p50s from this run)\n");
+	target("sync (halt) / sig-futex", p50_ratio(find_row("sync", "halt",
+	    2), find_row("sig-futex", "-", 0)), 1.3, 1);
+	target("async-spin (halt) / sig-halt", p50_ratio(find_row(
+	    "async-spin", "halt", 2), find_row("sig-halt", "-", 0)), 1.2, 1);
+	target("async-spin (poll) / pingpong", p50_ratio(find_row(
+	    "async-spin", "poll", 2), find_row("pingpong", "-", 0)), 3, 1);
+	target("bcast-spin (halt, N = cores) / membarrier", p50_ratio(
+	    find_row("bcast-spin", "halt", cores), find_row("membarrier",
+	    "-", 0)), 2, 1);
+	tp = find_row("throughput-k", "halt", 0);
+	target("throughput (halt, saturated): xcalls per IPI",
+	    tp != NULL ? tp->r_xcalls_per_ipi : 0, 3, 0);
+	target("mailbox / sync (halt)", p50_ratio(find_row("mailbox", "-", 0),
+	    find_row("sync", "halt", 2)), 1.5, 0);
+	if (boot_ms > 0)
+		target("256 CPUs: boot + bcast-sleep + shutdown, ms", boot_ms,
+		    1000, 1);
+}
+
 static void __attribute__((__noreturn__))
 usage(void)
 {
-	fprintf(stderr, "usage: xcall_latency [-hj] [-i iterations] "
-	    "[-n ncpus] [-w warmup]\n");
+	fprintf(stderr, "usage: xcall_latency [-Bchj] [-i iterations] "
+	    "[-n ncpus[,ncpus...]] [-t throughput_ms] [-w warmup]\n");
 	exit(1);
 }
 
@@ -441,18 +753,56 @@ number(const char *s, const char *what, unsigned long lo, unsigned long hi)
 	return (v);
 }
 
+static struct result *
+next_result(void)
+{
+	if (nresults == nitems(results))
+		errx(1, "too many rows");
+	return (&results[nresults++]);
+}
+
+/* Latency iterations scale down with the CPUs a broadcast touches. */
+static void
+xcall_modes(unsigned int ncpus, enum xcs_idle idle, int first)
+{
+	unsigned int saved = iterations, savedw = warmup;
+	size_t m;
+
+	for (m = 0; m < nitems(modes); m++) {
+		if (!first && modes[m].m_unicast == 1)
+			continue;
+		if (!first && strcmp(modes[m].m_name, "self") == 0)
+			continue;
+		if (!modes[m].m_unicast && ncpus > 8) {
+			iterations = MAX(100, saved * 8 / ncpus);
+			warmup = MIN(savedw, iterations);
+		}
+		xcall_run(next_result(), &modes[m], ncpus, idle);
+		iterations = saved;
+		warmup = savedw;
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const char *const floor_names[] = {
-		"pingpong", "sig-spin", "sig-halt", "sig-futex", "futex-wake"
+		"pingpong", "sig-spin", "sig-halt", "sig-futex", "futex-wake",
+		"mailbox"
 	};
-	unsigned int ncpus = 2, f;
-	size_t m;
-	int ch, idle;
+	unsigned int ncpus[16] = { 2, 8, 64 }, nn = 3, i, f, cores;
+	char *list, *tok;
+	double boot_ms = 0;
+	int ch, idle, boot256 = 1;
 
-	while ((ch = getopt(argc, argv, "hi:jn:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "Bchi:jn:t:w:")) != -1) {
 		switch (ch) {
+		case 'B':
+			boot256 = 0;
+			break;
+		case 'c':
+			csv = 1;
+			break;
 		case 'i':
 			iterations = number(optarg, "-i", 100, 10000000);
 			break;
@@ -460,7 +810,17 @@ main(int argc, char *argv[])
 			json = 1;
 			break;
 		case 'n':
-			ncpus = number(optarg, "-n", 2, 256);
+			nn = 0;
+			list = optarg;
+			while ((tok = strsep(&list, ",")) != NULL) {
+				if (nn == nitems(ncpus))
+					errx(1, "-n: at most %zu counts",
+					    nitems(ncpus));
+				ncpus[nn++] = number(tok, "-n", 2, 256);
+			}
+			break;
+		case 't':
+			tp_ms = number(optarg, "-t", 10, 600000);
 			break;
 		case 'w':
 			warmup = number(optarg, "-w", 0, 10000000);
@@ -469,19 +829,29 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (json && csv))
 		usage();
 	if ((samples = calloc(iterations, sizeof(*samples))) == NULL)
 		err(1, NULL);
+	cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	for (f = 0; f < nitems(floor_names); f++)
-		floor_run(&results[nresults++], f, floor_names[f]);
-	floor_membarrier(&results[nresults++], ncpus - 1);
+		floor_run(next_result(), f, floor_names[f]);
+	floor_membarrier(next_result(), cores > 1 ? cores - 1 : 1);
 	for (idle = XCS_IDLE_HALT; idle <= XCS_IDLE_POLL; idle++) {
-		for (m = 0; m < nitems(modes); m++)
-			xcall_run(&results[nresults++], &modes[m], ncpus,
-			    idle);
+		xcall_modes(2, idle, 1);
+		for (i = 0; i < nn; i++) {
+			if (ncpus[i] != 2 && (idle == XCS_IDLE_HALT ||
+			    ncpus[i] <= cores * 4))
+				xcall_modes(ncpus[i], idle, 0);
+		}
+		throughput_run(next_result(), 2, 1, idle);
+		if (cores + 1 > 2)
+			throughput_run(next_result(), cores + 1, cores, idle);
 	}
+	if (boot256)
+		boot_ms = boot256_ms();
 	print_results();
+	print_targets(cores, boot_ms);
 	return (0);
 }

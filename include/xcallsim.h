@@ -122,6 +122,12 @@ int	xcs_cpu_run(unsigned int, void (*)(void *), void *);
  */
 int	xcs_quiesce(unsigned int);
 
+/*
+ * The host thread id (gettid(2)) of CPU n's thread, or -1: benchmarks
+ * read /proc with it to know that a halted CPU is really asleep.
+ */
+int	xcs_cpu_host_tid(unsigned int);
+
 /* CPU n's counters, or the sum over all CPUs. */
 int	xcs_stats(unsigned int, struct xcs_stats *);
 void	xcs_stats_total(struct xcs_stats *);

@@ -332,6 +332,7 @@ xcs_cpu_main(void *arg)
 	struct xcs_cpu *xc = ci->ci_xcs;
 
 	xcs_curcpu_tls = ci;
+	xcs_atomic_store(&xc->xc_tid, (int)gettid());
 	if (sigsetjmp(xc->xc_top, 1) != 0) {
 		/* A panic in an interrupt taken while idle. */
 		xcs_cpu_reset_intr(ci);
@@ -565,6 +566,7 @@ xcs_boot(const struct xcs_config *cfg)
 		xcs_cpu_init(&xm->xm_cpus[n], &xm->xm_xcs[n], n);
 	cpu_info_list = &xm->xm_cpus[0];
 	xm->xm_xcs[0].xc_thread = xcs_boot_thread = pthread_self();
+	xm->xm_xcs[0].xc_tid = (int)gettid();
 	xcs_curcpu_tls = &xm->xm_cpus[0];
 
 	xcs_xcall_attach();
@@ -830,6 +832,14 @@ xcs_quiesce(unsigned int timeout_ms)
 	    (unsigned long)xcs_atomic_load(&ci->ci_ipending),
 	    xcs_atomic_load(&ci->ci_ipis));
 	return (ETIMEDOUT);
+}
+
+int
+xcs_cpu_host_tid(unsigned int n)
+{
+	if (xcs_job_check("xcs_cpu_host_tid", n) != 0)
+		return (-1);
+	return (xcs_atomic_load(&xcs_machine.xm_xcs[n].xc_tid));
 }
 
 int

@@ -51,6 +51,7 @@ struct xcs_job {
 struct xcs_cpu {
 	struct cpu_info		*xc_ci;
 	pthread_t		 xc_thread;
+	int			 xc_tid;	/* [a] host thread id */
 	unsigned int		 xc_state;	/* [a] XCS_* */
 	int32_t			 xc_blockseq;	/* [a] futex word */
 	struct xcs_job		*xc_job;	/* [a] queued job */
