@@ -389,6 +389,26 @@ floor_membarrier(struct result *r, unsigned int nthreads)
 
 /* The xcall modes, through the kernel API on the simulated machine. */
 static void
+bench_boot(unsigned int ncpus, enum xcs_idle idle)
+{
+	struct xcs_config cfg;
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = ncpus;
+	cfg.xc_idle = idle;
+	if (xcs_boot(&cfg) != 0)
+		errx(1, "%s", xcs_errstr());
+}
+
+/* Every run ends with nothing in flight: a lost xcall stops the bench. */
+static void
+bench_shutdown(void)
+{
+	if (xcs_quiesce(10000) != 0 || xcs_shutdown() != 0)
+		errx(1, "%s", xcs_errstr());
+}
+
+static void
 nop(void *arg)
 {
 }
@@ -445,15 +465,10 @@ static void
 xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
     enum xcs_idle idle)
 {
-	struct xcs_config cfg;
 	struct pattern_rec pr;
 	unsigned int n;
 
-	xcs_config_init(&cfg);
-	cfg.xc_ncpus = ncpus;
-	cfg.xc_idle = idle;
-	if (xcs_boot(&cfg) != 0)
-		errx(1, "%s", xcs_errstr());
+	bench_boot(ncpus, idle);
 	pattern_rec_init(&pr);
 	r->r_mode = m->m_name;
 	r->r_idle = idle == XCS_IDLE_POLL ? "poll" : "halt";
@@ -471,8 +486,7 @@ xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
 	}
 	measure(r, m->m_one, &pr);
 	nsettle = 0;
-	if (xcs_quiesce(10000) != 0 || xcs_shutdown() != 0)
-		errx(1, "%s", xcs_errstr());
+	bench_shutdown();
 }
 
 /*
@@ -515,17 +529,12 @@ static void
 throughput_run(struct result *r, unsigned int ncpus, unsigned int k,
     enum xcs_idle idle)
 {
-	struct xcs_config cfg;
 	struct tp_sender *ts;
 	struct xcs_stats before, after;
 	uint64_t t0, t1, xcalls, ipis;
 	unsigned int n;
 
-	xcs_config_init(&cfg);
-	cfg.xc_ncpus = ncpus;
-	cfg.xc_idle = idle;
-	if (xcs_boot(&cfg) != 0)
-		errx(1, "%s", xcs_errstr());
+	bench_boot(ncpus, idle);
 	if ((ts = calloc(k + 1, sizeof(*ts))) == NULL)
 		err(1, NULL);
 	xcs_stats_total(&before);
@@ -557,27 +566,21 @@ throughput_run(struct result *r, unsigned int ncpus, unsigned int k,
 	r->r_spins_per_xcall = xcalls ? (double)(after.xs_slot_full_spins -
 	    before.xs_slot_full_spins) / xcalls : 0;
 	free(ts);
-	if (xcs_shutdown() != 0)
-		errx(1, "%s", xcs_errstr());
+	bench_shutdown();
 }
 
 /* 256 CPUs: boot, one bcast-sleep, shut down. */
 static double
 boot256_ms(void)
 {
-	struct xcs_config cfg;
 	struct pattern_rec pr;
 	uint64_t t0;
 
-	xcs_config_init(&cfg);
-	cfg.xc_ncpus = 256;
 	t0 = now_ns();
-	if (xcs_boot(&cfg) != 0)
-		errx(1, "%s", xcs_errstr());
+	bench_boot(256, XCS_IDLE_HALT);
 	pattern_rec_init(&pr);
 	pattern_bcast_sleep(&pr);
-	if (xcs_shutdown() != 0)
-		errx(1, "%s", xcs_errstr());
+	bench_shutdown();
 	return ((now_ns() - t0) / 1e6);
 }
 

@@ -304,7 +304,6 @@ probe_post(struct cpu_info *ci, struct probe *pb)
 	cpu_xcall(ci, &pb->pb_xc);
 }
 
-
 static void
 hold_job(void *arg)
 {
