@@ -144,6 +144,13 @@ typedef void (*xcs_panic_hook)(const char *, void *);
 void	xcs_panic_intercept(xcs_panic_hook, void *);
 const char *xcs_panic_message(void);
 
+/*
+ * Print every CPU's state to stderr, as ddb's "show all cpus" would: its
+ * IPL, interrupt depth, pending sources and IPIs, what it is doing and
+ * its xcall slots.  Any thread may call it; it reads with atomics only.
+ */
+void	xcs_dump_cpus(void);
+
 /* The message of the last failed xcs_* call on this thread. */
 const char *xcs_errstr(void);
 

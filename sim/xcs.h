@@ -117,7 +117,6 @@ void	xcs_ipi_source(struct cpu_info *);
 
 
 /* panic.c */
-void	xcs_dump_cpus(void);
 void	xcs_panic_reset(void);
 
 #endif /* _XCS_H_ */
