@@ -30,7 +30,8 @@
  * signal, so futex-wake is printed too.  Throughput rows count xcalls
  * that reached cpu0's slots, IPIs sent, and slot-full spins.  The end
  * of the output checks issue 3's targets against this run's numbers.
- * Not there yet: a plot of the latency CDFs.
+ * -P writes the latency CDFs, each mode next to its floors, as an SVG.
+ * Nothing here is random, so there is no seed to set.
  */
 
 #include <sys/param.h>
@@ -47,6 +48,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -64,16 +66,20 @@
 #include "patterns.h"
 #include "xcallsim.h"
 
+#define CDF_POINTS	201	/* quantiles 0, 0.005, ..., 1 */
+
 struct result {
 	const char	*r_mode;
 	const char	*r_idle;
 	unsigned int	 r_ncpus;
 	size_t		 r_count;
 	uint64_t	 r_pct[5];	/* p50 p90 p99 p99.9 max */
+	uint64_t	 r_cdf[CDF_POINTS];	/* for the plot */
 	const char	*r_floor;
 	double		 r_xcalls_per_s;	/* throughput rows */
 	double		 r_xcalls_per_ipi;
 	double		 r_spins_per_xcall;
+	double		 r_xcalls_per_dispatch;
 };
 
 static unsigned int iterations = 20000;
@@ -108,6 +114,8 @@ summarize(struct result *r, size_t n)
 	for (i = 0; i < 4; i++)
 		r->r_pct[i] = samples[(size_t)(q[i] * (n - 1))];
 	r->r_pct[4] = samples[n - 1];
+	for (i = 0; i < CDF_POINTS; i++)
+		r->r_cdf[i] = samples[i * (n - 1) / (CDF_POINTS - 1)];
 	r->r_count = n;
 }
 
@@ -461,6 +469,10 @@ static const struct mode modes[] = {
 	{ "bcast-sleep", xc_bcast_sleep, "membarrier", "membarrier", 0 },
 };
 
+#define MODE_THROUGHPUT	nitems(modes)	/* its bit in mode_mask */
+
+static unsigned int mode_mask = ~0U;	/* -m: the modes to run */
+
 static void
 xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
     enum xcs_idle idle)
@@ -563,6 +575,9 @@ throughput_run(struct result *r, unsigned int ncpus, unsigned int k,
 	r->r_count = xcalls;
 	r->r_xcalls_per_s = xcalls / ((t1 - t0) / 1e9);
 	r->r_xcalls_per_ipi = ipis ? (double)xcalls / ipis : 0;
+	r->r_xcalls_per_dispatch = after.xs_dispatch_runs !=
+	    before.xs_dispatch_runs ? (double)xcalls /
+	    (after.xs_dispatch_runs - before.xs_dispatch_runs) : 0;
 	r->r_spins_per_xcall = xcalls ? (double)(after.xs_slot_full_spins -
 	    before.xs_slot_full_spins) / xcalls : 0;
 	free(ts);
@@ -609,10 +624,11 @@ print_row(const struct result *r)
 	if (json && tp) {
 		printf("{\"mode\":\"%s\",\"idle\":\"%s\",\"ncpus\":%u,"
 		    "\"count\":%zu,\"xcalls_per_s\":%.0f,"
-		    "\"xcalls_per_ipi\":%.2f,\"spins_per_xcall\":%.3f}\n",
+		    "\"xcalls_per_ipi\":%.2f,\"spins_per_xcall\":%.3f,"
+		    "\"xcalls_per_dispatch\":%.2f}\n",
 		    r->r_mode, r->r_idle, r->r_ncpus, r->r_count,
 		    r->r_xcalls_per_s, r->r_xcalls_per_ipi,
-		    r->r_spins_per_xcall);
+		    r->r_spins_per_xcall, r->r_xcalls_per_dispatch);
 	} else if (json) {
 		printf("{\"mode\":\"%s\",\"idle\":\"%s\",\"ncpus\":%u,"
 		    "\"count\":%zu,\"p50_ns\":%llu,\"p90_ns\":%llu,"
@@ -627,7 +643,7 @@ print_row(const struct result *r)
 		    f != NULL ? (unsigned long long)f->r_pct[0] : 0, ratio);
 	} else if (csv) {
 		printf("%s,%s,%u,%zu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%.2f,"
-		    "%.0f,%.2f,%.3f\n", r->r_mode, r->r_idle, r->r_ncpus,
+		    "%.0f,%.2f,%.3f,%.2f\n", r->r_mode, r->r_idle, r->r_ncpus,
 		    r->r_count, (unsigned long long)r->r_pct[0],
 		    (unsigned long long)r->r_pct[1],
 		    (unsigned long long)r->r_pct[2],
@@ -635,12 +651,13 @@ print_row(const struct result *r)
 		    (unsigned long long)r->r_pct[4], r->r_floor,
 		    f != NULL ? (unsigned long long)f->r_pct[0] : 0, ratio,
 		    r->r_xcalls_per_s, r->r_xcalls_per_ipi,
-		    r->r_spins_per_xcall);
+		    r->r_spins_per_xcall, r->r_xcalls_per_dispatch);
 	} else if (tp) {
-		printf("%-12s %-4s %5u %8zu  %.0f xcalls/s, %.2f xcalls per "
-		    "IPI, %.3f slot-full spins per xcall\n", r->r_mode,
-		    r->r_idle, r->r_ncpus, r->r_count, r->r_xcalls_per_s,
-		    r->r_xcalls_per_ipi, r->r_spins_per_xcall);
+		printf("%-12s %-4s %5u %8zu  %.0f xcalls/s, %.2f per IPI, "
+		    "%.2f per dispatch, %.3f slot-full spins each\n",
+		    r->r_mode, r->r_idle, r->r_ncpus, r->r_count,
+		    r->r_xcalls_per_s, r->r_xcalls_per_ipi,
+		    r->r_xcalls_per_dispatch, r->r_spins_per_xcall);
 	} else {
 		printf("%-12s %-4s %5u %8zu %9llu %9llu %9llu %9llu %9llu  "
 		    "%-11s ", r->r_mode, r->r_idle, r->r_ncpus, r->r_count,
@@ -664,7 +681,7 @@ print_results(void)
 	if (csv)
 		printf("mode,idle,ncpus,count,p50_ns,p90_ns,p99_ns,p999_ns,"
 		    "max_ns,floor,floor_p50_ns,ratio,xcalls_per_s,"
-		    "xcalls_per_ipi,spins_per_xcall\n");
+		    "xcalls_per_ipi,spins_per_xcall,xcalls_per_dispatch\n");
 	else if (!json)
 		printf("%-12s %-4s %5s %8s %9s %9s %9s %9s %9s  %-11s %s\n",
 		    "mode", "idle", "ncpus", "count", "p50_ns", "p90_ns",
@@ -690,6 +707,12 @@ find_row(const char *mode, const char *idle, unsigned int ncpus)
 static void
 target(const char *what, double got, double limit, int le)
 {
+	/* A ratio of 0 means a row it needs was not run (-m, -I, -n). */
+	if (got <= 0) {
+		if (!json && !csv)
+			printf("  %-52s %7s    %-5s not run\n", what, "-", "");
+		return;
+	}
 	if (json)
 		printf("{\"target\":\"%s\",\"measured\":%.2f,"
 		    "\"limit\":%.2f,\"met\":%s}\n", what, got, limit,
@@ -730,17 +753,183 @@ print_targets(unsigned int cores, double boot_ms)
 	    tp != NULL ? tp->r_xcalls_per_ipi : 0, 3, 0);
 	target("mailbox / sync (halt)", p50_ratio(find_row("mailbox", "-", 0),
 	    find_row("sync", "halt", 2)), 1.5, 0);
+	target("mailbox / sync (poll)", p50_ratio(find_row("mailbox", "-", 0),
+	    find_row("sync", "poll", 2)), 1.5, 0);
 	if (boot_ms > 0)
 		target("256 CPUs: boot + bcast-sleep + shutdown, ms", boot_ms,
 		    1000, 1);
 }
 
+/*
+ * The plot: for each idle mode that ran, a panel with the latency CDF of
+ * every 2-CPU xcall mode (solid) and of every floor (dashed), on a log
+ * latency axis cut at the largest p99.9.  Written as SVG directly, so
+ * it needs no plotting package.
+ */
+#define PANEL_W		720
+#define PANEL_H		400
+#define AREA_X		70	/* the plot area inside a panel */
+#define AREA_Y		40
+#define AREA_W		330
+#define AREA_H		300
+
+static const char *const plot_colors[] = {
+	"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b",
+	"#e377c2", "#7f7f7f", "#17becf", "#bcbd22", "#000000", "#aec7e8",
+};
+
+static int
+plotted(const struct result *r, const char *idle)
+{
+	if (r->r_count == 0 || strncmp(r->r_mode, "throughput", 10) == 0)
+		return (0);
+	if (strcmp(r->r_idle, "-") == 0)
+		return (1);
+	return (strcmp(r->r_idle, idle) == 0 && r->r_ncpus == 2);
+}
+
+static double
+plot_x(uint64_t ns, double lo, double hi)
+{
+	double lg = log10(ns > 0 ? (double)ns : 1);
+
+	lg = MIN(MAX(lg, lo), hi);
+	return (AREA_X + (lg - lo) / (hi - lo) * AREA_W);
+}
+
+static void
+plot_axes(FILE *f, double lo, double hi, const char *title)
+{
+	static const char *const units[] = { "ns", "µs", "ms", "s" };
+	double x, y;
+	int d;
+
+	fprintf(f, "<text x=\"%d\" y=\"24\" font-size=\"15\">%s</text>\n",
+	    AREA_X, title);
+	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" "
+	    "fill=\"none\" stroke=\"#444\"/>\n", AREA_X, AREA_Y, AREA_W,
+	    AREA_H);
+	for (d = (int)lo; d <= (int)hi; d++) {
+		x = AREA_X + (d - lo) / (hi - lo) * AREA_W;
+		fprintf(f, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" "
+		    "stroke=\"#ddd\"/>\n<text x=\"%.1f\" y=\"%d\" "
+		    "font-size=\"11\" text-anchor=\"middle\">%d %s</text>\n",
+		    x, AREA_Y, x, AREA_Y + AREA_H, x, AREA_Y + AREA_H + 16,
+		    d % 3 == 0 ? 1 : d % 3 == 1 ? 10 : 100,
+		    units[MIN(d / 3, 3)]);
+	}
+	for (d = 0; d <= 4; d++) {
+		y = AREA_Y + AREA_H - d * AREA_H / 4.0;
+		fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+		    "stroke=\"#ddd\"/>\n<text x=\"%d\" y=\"%.1f\" "
+		    "font-size=\"11\" text-anchor=\"end\">%.2f</text>\n",
+		    AREA_X, y, AREA_X + AREA_W, y, AREA_X - 6, y + 4,
+		    d / 4.0);
+	}
+	fprintf(f, "<text x=\"%d\" y=\"%d\" font-size=\"12\" "
+	    "text-anchor=\"middle\">latency (log scale)</text>\n",
+	    AREA_X + AREA_W / 2, AREA_Y + AREA_H + 34);
+}
+
+static void
+plot_line(FILE *f, const struct result *r, double lo, double hi,
+    const char *color, int legend)
+{
+	int dashed = strcmp(r->r_idle, "-") == 0, i;
+	double ly = AREA_Y + 10 + legend * 18;
+
+	fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\""
+	    "%s points=\"", color, dashed ? " stroke-dasharray=\"5,3\"" : "");
+	for (i = 0; i < CDF_POINTS; i++)
+		fprintf(f, "%.1f,%.1f ", plot_x(r->r_cdf[i], lo, hi),
+		    AREA_Y + AREA_H - (double)i / (CDF_POINTS - 1) * AREA_H);
+	fprintf(f, "\"/>\n");
+	fprintf(f, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" "
+	    "stroke=\"%s\" stroke-width=\"2\"%s/>\n<text x=\"%d\" y=\"%.1f\" "
+	    "font-size=\"12\">%s%s (p50 %llu ns)</text>\n",
+	    AREA_X + AREA_W + 12, ly, AREA_X + AREA_W + 36, ly, color,
+	    dashed ? " stroke-dasharray=\"5,3\"" : "", AREA_X + AREA_W + 42,
+	    ly + 4, r->r_mode, dashed ? " (floor)" : "",
+	    (unsigned long long)r->r_pct[0]);
+}
+
+static void
+plot_panel(FILE *f, const char *idle, const char *title, int col)
+{
+	double lo = 1e300, hi = 0;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < nresults; i++) {
+		if (!plotted(&results[i], idle))
+			continue;
+		lo = MIN(lo, log10(MAX(results[i].r_cdf[0], 1)));
+		hi = MAX(hi, log10(MAX(results[i].r_pct[3], 1)));
+	}
+	lo = floor(lo);
+	hi = MAX(ceil(hi), lo + 1);
+	fprintf(f, "<g transform=\"translate(%d,0)\">\n", col * PANEL_W);
+	plot_axes(f, lo, hi, title);
+	for (i = 0; i < nresults; i++) {
+		if (!plotted(&results[i], idle))
+			continue;
+		plot_line(f, &results[i], lo, hi,
+		    plot_colors[n % nitems(plot_colors)], n);
+		n++;
+	}
+	fprintf(f, "</g>\n");
+}
+
+static void
+plot_svg(FILE *f)
+{
+	int halt = find_row("sync", "halt", 0) != NULL ||
+	    find_row("self", "halt", 0) != NULL;
+	int poll = find_row("sync", "poll", 0) != NULL ||
+	    find_row("self", "poll", 0) != NULL;
+	int col = 0;
+
+	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
+	    "height=\"%d\" font-family=\"sans-serif\">\n<rect width=\"100%%\" "
+	    "height=\"100%%\" fill=\"white\"/>\n", PANEL_W * MAX(halt + poll, 1),
+	    PANEL_H);
+	if (halt)
+		plot_panel(f, "halt", "xcall latency CDF, 2 CPUs, idle halted",
+		    col++);
+	if (poll)
+		plot_panel(f, "poll", "xcall latency CDF, 2 CPUs, idle polling",
+		    col++);
+	fprintf(f, "</svg>\n");
+}
+
 static void __attribute__((__noreturn__))
 usage(void)
 {
-	fprintf(stderr, "usage: xcall_latency [-Bchj] [-i iterations] "
-	    "[-n ncpus[,ncpus...]] [-t throughput_ms] [-w warmup]\n");
+	fprintf(stderr, "usage: xcall_latency [-Bchj] [-I halt | poll | both] "
+	    "[-i iterations]\n"
+	    "                     [-m mode[,mode...]] [-n ncpus[,ncpus...]] "
+	    "[-P cdf.svg]\n"
+	    "                     [-t throughput_ms] [-w warmup]\n"
+	    "modes: self async-spin sync bcast-spin bcast-sleep throughput\n");
 	exit(1);
+}
+
+static unsigned int
+parse_modes(char *list)
+{
+	unsigned int mask = 0;
+	size_t m;
+	char *tok;
+
+	while ((tok = strsep(&list, ",")) != NULL) {
+		for (m = 0; m < nitems(modes); m++)
+			if (strcmp(tok, modes[m].m_name) == 0)
+				break;
+		if (m == nitems(modes) && strcmp(tok, "throughput") != 0)
+			errx(1, "-m %s: unknown mode", tok);
+		mask |= 1U << m;
+	}
+	return (mask);
 }
 
 static unsigned int
@@ -772,6 +961,8 @@ xcall_modes(unsigned int ncpus, enum xcs_idle idle, int first)
 	size_t m;
 
 	for (m = 0; m < nitems(modes); m++) {
+		if ((mode_mask & (1U << m)) == 0)
+			continue;
 		if (!first && modes[m].m_unicast == 1)
 			continue;
 		if (!first && strcmp(modes[m].m_name, "self") == 0)
@@ -793,18 +984,35 @@ main(int argc, char *argv[])
 		"pingpong", "sig-spin", "sig-halt", "sig-futex", "futex-wake",
 		"mailbox"
 	};
-	unsigned int ncpus[16] = { 2, 8, 64 }, nn = 3, i, f, cores;
-	char *list, *tok;
+	unsigned int ncpus[16] = { 2, 4, 8, 64, 256 }, nn = 5, i, f, cores;
+	char *list, *tok, *plot = NULL;
 	double boot_ms = 0;
-	int ch, idle, boot256 = 1;
+	int ch, idle, boot256 = 1, idle_first = XCS_IDLE_HALT;
+	int idle_last = XCS_IDLE_POLL;
+	FILE *plotf = NULL;
 
-	while ((ch = getopt(argc, argv, "Bchi:jn:t:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "BchI:i:jm:n:P:t:w:")) != -1) {
 		switch (ch) {
 		case 'B':
 			boot256 = 0;
 			break;
 		case 'c':
 			csv = 1;
+			break;
+		case 'I':
+			if (strcmp(optarg, "halt") == 0)
+				idle_last = XCS_IDLE_HALT;
+			else if (strcmp(optarg, "poll") == 0)
+				idle_first = XCS_IDLE_POLL;
+			else if (strcmp(optarg, "both") != 0)
+				errx(1, "-I %s: want halt, poll or both",
+				    optarg);
+			break;
+		case 'm':
+			mode_mask = parse_modes(optarg);
+			break;
+		case 'P':
+			plot = optarg;
 			break;
 		case 'i':
 			iterations = number(optarg, "-i", 100, 10000000);
@@ -832,8 +1040,13 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (optind != argc || (json && csv))
+	if (optind != argc)
 		usage();
+	if (json && csv)
+		errx(1, "-c and -j: choose one output format");
+	/* Open the plot first: a bad path fails before minutes of work. */
+	if (plot != NULL && (plotf = fopen(plot, "w")) == NULL)
+		err(1, "%s", plot);
 	if ((samples = calloc(iterations, sizeof(*samples))) == NULL)
 		err(1, NULL);
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
@@ -841,13 +1054,15 @@ main(int argc, char *argv[])
 	for (f = 0; f < nitems(floor_names); f++)
 		floor_run(next_result(), f, floor_names[f]);
 	floor_membarrier(next_result(), cores > 1 ? cores - 1 : 1);
-	for (idle = XCS_IDLE_HALT; idle <= XCS_IDLE_POLL; idle++) {
+	for (idle = idle_first; idle <= idle_last; idle++) {
 		xcall_modes(2, idle, 1);
 		for (i = 0; i < nn; i++) {
 			if (ncpus[i] != 2 && (idle == XCS_IDLE_HALT ||
 			    ncpus[i] <= cores * 4))
 				xcall_modes(ncpus[i], idle, 0);
 		}
+		if ((mode_mask & (1U << MODE_THROUGHPUT)) == 0)
+			continue;
 		throughput_run(next_result(), 2, 1, idle);
 		if (cores + 1 > 2)
 			throughput_run(next_result(), cores + 1, cores, idle);
@@ -856,5 +1071,10 @@ main(int argc, char *argv[])
 		boot_ms = boot256_ms();
 	print_results();
 	print_targets(cores, boot_ms);
+	if (plotf != NULL) {
+		plot_svg(plotf);
+		if (fclose(plotf) != 0)
+			err(1, "%s", plot);
+	}
 	return (0);
 }
