@@ -1,0 +1,34 @@
+#!/bin/sh
+# Install the build in $1 to a scratch prefix, then build and run
+# consumer.c against it four ways: find_package with the shared and
+# the static library, and pkg-config, each for the MULTIPROCESSOR and
+# the uniprocessor kernel.
+set -eu
+
+build=$1
+cc=${2:-cc}
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d /tmp/xcallsim-consumer.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+pcdir=$(dirname "$(find "$work/prefix" -name xcallsim.pc)")
+libdir=$(dirname "$pcdir")
+
+for target in xcallsim xcallsim_static xcallsim_up xcallsim_up_static; do
+	echo "== find_package(xcallsim), xcallsim::$target"
+	cmake -S "$here" -B "$work/cmake-$target" \
+	    -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/prefix" \
+	    -DXCALLSIM_TARGET="$target" >/dev/null
+	cmake --build "$work/cmake-$target" >/dev/null
+	LD_LIBRARY_PATH="$libdir" "$work/cmake-$target/consumer"
+done
+
+export PKG_CONFIG_PATH="$pcdir"
+for pc in xcallsim xcallsim_up; do
+	echo "== pkg-config $pc"
+	# shellcheck disable=SC2046
+	"$cc" -o "$work/pc-$pc" "$here/consumer.c" \
+	    $(pkg-config --cflags --libs "$pc")
+	LD_LIBRARY_PATH="$libdir" "$work/pc-$pc"
+done
