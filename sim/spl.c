@@ -186,6 +186,22 @@ xcs_run_source(struct cpu_info *ci, struct xcs_intrsource *is)
 }
 
 /*
+ * Run the IPI source, and count the IPI if it left soft work pending
+ * that the level it returns to (s) still masks.
+ */
+static void
+xcs_run_ipi(struct cpu_info *ci, struct xcs_intrsource *is, int s)
+{
+	u_int64_t before, raised;
+
+	before = xcs_atomic_load(&ci->ci_ipending);
+	xcs_run_source(ci, is);
+	raised = xcs_atomic_load(&ci->ci_ipending) & ~before;
+	if (raised & ~xcs_machine.xm_iunmask[s])
+		XCS_STAT_INC(ci, xs_soft_deferred);
+}
+
+/*
  * Lower this CPU to ipl and run every pending source that ipl unmasks,
  * highest bit first, each at its own level, as amd64's Xspllower and
  * Xdoreti do.  Nothing is lost between the check and the lowering: the
@@ -219,7 +235,10 @@ xcs_spl_lower(struct cpu_info *ci, int ipl)
 		xcs_set_ilevel(ci, is->is_level);
 		if ((xcs_atomic_fetch_and(&ci->ci_ipending, ~bit) & bit) == 0)
 			continue;
-		xcs_run_source(ci, is);
+		if (n == LIR_IPI)
+			xcs_run_ipi(ci, is, ipl);
+		else
+			xcs_run_source(ci, is);
 	}
 }
 
@@ -235,7 +254,6 @@ xcs_intr_ipi(struct cpu_info *ci)
 {
 #ifdef MULTIPROCESSOR
 	struct xcs_intrsource *is = &xcs_machine.xm_sources[LIR_IPI];
-	u_int64_t before, raised;
 	int s;
 
 	/* After a panic the other CPUs stop taking interrupts. */
@@ -250,12 +268,7 @@ xcs_intr_ipi(struct cpu_info *ci)
 	}
 
 	xcs_set_ilevel(ci, IPL_IPI);
-	before = xcs_atomic_load(&ci->ci_ipending);
-	xcs_run_source(ci, is);
-	/* What this IPI left pending that the interrupted level masks. */
-	raised = xcs_atomic_load(&ci->ci_ipending) & ~before;
-	if (raised & ~xcs_machine.xm_iunmask[s])
-		XCS_STAT_INC(ci, xs_soft_deferred);
+	xcs_run_ipi(ci, is, s);
 	xcs_spl_lower(ci, s);
 #endif
 }
