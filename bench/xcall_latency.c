@@ -891,8 +891,8 @@ plot_svg(FILE *f)
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" font-family=\"sans-serif\">\n<rect width=\"100%%\" "
-	    "height=\"100%%\" fill=\"white\"/>\n", PANEL_W * MAX(halt + poll, 1),
-	    PANEL_H);
+	    "height=\"100%%\" fill=\"white\"/>\n",
+	    PANEL_W * MAX(halt + poll, 1), PANEL_H);
 	if (halt)
 		plot_panel(f, "halt", "xcall latency CDF, 2 CPUs, idle halted",
 		    col++);

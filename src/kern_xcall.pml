@@ -133,8 +133,9 @@ inline drain(c)
 }
 
 /*
- * Post xcall id to CPU t (the two slots written out: SLOTS is 2): kern_xcall.c:110 atomic_cas_ptr into the first
- * free slot, kern_xcall.c:114 cpu_xcall_ipi.  With every slot taken,
+ * Post xcall id to CPU t (the two slots written out: SLOTS is 2):
+ * kern_xcall.c:110 atomic_cas_ptr into the first free slot, then
+ * kern_xcall.c:114 cpu_xcall_ipi.  With every slot taken,
  * kern_xcall.c:124 CPU_BUSY_CYCLE: wait until a slot is free or, if the
  * IPL allows, take this CPU's own interrupt.  Waiting here instead of
  * looping is what turns a livelock into a state spin reports.

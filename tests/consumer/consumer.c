@@ -1,4 +1,4 @@
-/*	xcallsim: tests/consumer/consumer.c, a program built out of tree	*/
+/*	xcallsim: tests/consumer/consumer.c, built out of tree	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers
