@@ -419,6 +419,27 @@ test_null_xcall(void **state)
 }
 
 static void
+null_function_job(void *arg)
+{
+	struct xcall xc = XCALL_INITIALIZER(NULL, NULL);
+
+	cpu_xcall(xcs_cpu(0), &xc);
+}
+
+static void
+test_null_function(void **state)
+{
+	const char *msg;
+
+	tu_boot(2, XCS_IDLE_HALT);
+	msg = tu_expect_panic(1, null_function_job, NULL, "NULL");
+	/* Whichever check fires, it says what was NULL. */
+	assert_true(strstr(msg, "xc_func") != NULL ||
+	    strstr(msg, "NULL function") != NULL);
+	tu_shutdown_panicked();
+}
+
+static void
 bogus_cpu_job(void *arg)
 {
 	static struct cpu_info bogus;
@@ -454,6 +475,7 @@ main(void)
 		TU_TEST(test_sleep_at_raised_ipl),
 		TU_TEST(test_sleep_with_mutex),
 		TU_TEST(test_null_xcall),
+		TU_TEST(test_null_function),
 		TU_TEST(test_bogus_cpu),
 	};
 
