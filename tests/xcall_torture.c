@@ -29,6 +29,10 @@
  * IPL_SOFTCLOCK that post to each other while both are full can never
  * make progress, in a real kernel as here; ordering the CPUs is the
  * discipline that keeps the wait-for graph acyclic.
+ *
+ * Fields marked [a] are only read and written with atomics, because
+ * other CPUs and the IPI handler read them; the atomics order nothing
+ * by themselves: each membar_* next to one says what it orders.
  */
 
 #include <sys/param.h>
