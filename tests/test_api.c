@@ -94,21 +94,12 @@ test_signal_in_use(void **state)
 	tu_shutdown();
 }
 
+/* Every call that needs a machine fails the same way without one. */
 static void
-test_not_booted(void **state)
+assert_no_machine(void)
 {
 	struct xcs_stats xs;
 
-	assert_err(xcs_shutdown(), ESRCH, "no machine is booted");
-	assert_null(xcs_cpu(0));
-	assert_err(xcs_cpu_start(0, nop, NULL), ESRCH, "no machine");
-	assert_err(xcs_cpu_join(1), ESRCH, "no machine");
-	assert_err(xcs_stats(0, &xs), ESRCH, "no machine");
-	assert_int_equal(xcs_quiesce(10), ESRCH);
-
-	/* After a shutdown, the same as before any boot. */
-	tu_boot(2, XCS_IDLE_HALT);
-	tu_shutdown();
 	assert_int_equal(xcs_ncpus(), 0);
 	assert_err(xcs_shutdown(), ESRCH, "no machine is booted");
 	assert_null(xcs_cpu(0));
@@ -116,6 +107,17 @@ test_not_booted(void **state)
 	assert_err(xcs_cpu_join(1), ESRCH, "no machine");
 	assert_err(xcs_stats(0, &xs), ESRCH, "no machine");
 	assert_int_equal(xcs_quiesce(10), ESRCH);
+}
+
+static void
+test_not_booted(void **state)
+{
+	assert_no_machine();
+
+	/* After a shutdown, the same as before any boot. */
+	tu_boot(2, XCS_IDLE_HALT);
+	tu_shutdown();
+	assert_no_machine();
 }
 
 static void

@@ -35,10 +35,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "testutil.h"
 
 #define CLI_TIMEOUT_MS	30000
 #define MAXARGS		8
@@ -89,21 +90,12 @@ static const struct bad_cli bench_cases[] = {
 	{ { "-P", "/nonexistent/dir/cdf.svg" }, "/nonexistent/dir/cdf.svg" },
 };
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* Run path with the case's arguments; its stderr goes to errfile. */
 static int
 run_case(const char *path, const struct bad_cli *bc, const char *errfile)
 {
 	const char *argv[MAXARGS + 2];
-	uint64_t deadline = now_ms() + CLI_TIMEOUT_MS;
+	uint64_t deadline = tu_now_ms() + CLI_TIMEOUT_MS;
 	pid_t pid;
 	int fd, status, i;
 
@@ -123,7 +115,7 @@ run_case(const char *path, const struct bad_cli *bc, const char *errfile)
 	}
 	assert_true(pid > 0);
 	while (waitpid(pid, &status, WNOHANG) == 0) {
-		if (now_ms() > deadline) {
+		if (tu_now_ms() > deadline) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
 			fail_msg("%s %s: still running after %d ms", path,

@@ -107,7 +107,7 @@ tu_shutdown_panicked(void)
 	assert_int_equal(xcs_shutdown(), 0);
 }
 
-static uint64_t
+uint64_t
 tu_now_ms(void)
 {
 	struct timespec ts;

@@ -40,6 +40,9 @@
 /* Generous bound for any wait on a condition. */
 #define TU_TIMEOUT_MS	60000
 
+/* CLOCK_MONOTONIC in milliseconds, for the tests' bounded waits. */
+uint64_t tu_now_ms(void);
+
 /* Run only the tests matching $XCS_TEST_FILTER (a cmocka glob). */
 void	tu_filter(void);
 
