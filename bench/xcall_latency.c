@@ -883,11 +883,16 @@ plot_panel(FILE *f, const char *idle, const char *title, int col)
 static void
 plot_svg(FILE *f)
 {
-	int halt = find_row("sync", "halt", 0) != NULL ||
-	    find_row("self", "halt", 0) != NULL;
-	int poll = find_row("sync", "poll", 0) != NULL ||
-	    find_row("self", "poll", 0) != NULL;
-	int col = 0;
+	int halt = 0, poll = 0, col = 0;
+	size_t i;
+
+	/* A panel for each idle mode some plotted xcall row ran in. */
+	for (i = 0; i < nresults; i++) {
+		halt |= plotted(&results[i], "halt") &&
+		    strcmp(results[i].r_idle, "halt") == 0;
+		poll |= plotted(&results[i], "poll") &&
+		    strcmp(results[i].r_idle, "poll") == 0;
+	}
 
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" font-family=\"sans-serif\">\n<rect width=\"100%%\" "
