@@ -73,8 +73,8 @@ inline take(c, s, x)
 
 /*
  * The drain: cpu_xcall_dispatch() run by the SIR_XCALL source.  The
- * source claims its bit and raises to its level first (sim/spl.c,
- * xcs_spl_lower), then the one pass over the slots,
+ * source claims its bit and raises to its level first, as amd64's
+ * Xspllower does, then the one pass over the slots,
  * kern_xcall.c:175 nitems, calling each function at
  * kern_xcall.c:186 xc_func.  With
  * REENTRANT, a second drain can nest once between taking a slot and
