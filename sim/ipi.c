@@ -111,28 +111,15 @@ x86_ipi_handler(void)
 	xcs_ipi_source(curcpu());
 }
 
-void
-x86_send_ipi(struct cpu_info *ci, int ipimask)
+/*
+ * Ring target ci's doorbell the way its state asks for: a running CPU
+ * gets the host signal, a halted one a futex wake, a polling one
+ * nothing, since it watches ci_ipis.
+ */
+static void
+xcs_ring(struct cpu_info *self, struct cpu_info *ci)
 {
-	struct cpu_info *self = curcpu();
-	struct xcs_cpu *xc;
-	u_int32_t old;
-
-	xcs_check_cpu(ci, "x86_send_ipi");
-	xc = ci->ci_xcs;
-
-	/*
-	 * The fetch-or is a full barrier: it orders everything this CPU
-	 * stored before (the slot it claimed) before the target can see
-	 * the bit, and before the load of the target's state below,
-	 * which pairs with the target storing its state and then loading
-	 * ci_ipis (xcs_cpu_wait).  One of the two sees the other.
-	 */
-	old = xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask);
-	if (old != 0) {
-		XCS_STAT_INC(self, xs_ipi_coalesced);
-		return;
-	}
+	struct xcs_cpu *xc = ci->ci_xcs;
 
 	switch (xcs_atomic_load(&xc->xc_state)) {
 	case XCS_POLLING:
@@ -150,6 +137,42 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 		pthread_kill(xc->xc_thread, xcs_machine.xm_signal);
 		break;
 	}
+}
+
+void
+x86_send_ipi(struct cpu_info *ci, int ipimask)
+{
+	struct cpu_info *self = curcpu();
+	u_int32_t old;
+	int s;
+
+	xcs_check_cpu(ci, "x86_send_ipi");
+
+	/*
+	 * amd64's x86_ipi writes the local APIC's ICR with interrupts
+	 * disabled, so a send is one step.  Here it is two, setting the
+	 * bit and ringing the doorbell, and an IPI taken between them
+	 * could run an xcall that spins on this very target: its bit is
+	 * set, so every other sender coalesces and nobody would ring.
+	 * Masking IPIs across both steps makes the send one step again.
+	 */
+	s = splraise(IPL_IPI);
+
+	/*
+	 * The fetch-or is a full barrier: it orders everything this CPU
+	 * stored before (the slot it claimed) before the target can see
+	 * the bit, and before the load of the target's state in
+	 * xcs_ring(), which pairs with the target storing its state and
+	 * then loading ci_ipis (xcs_cpu_wait).  One of the two sees the
+	 * other.
+	 */
+	old = xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask);
+	if (old != 0)
+		XCS_STAT_INC(self, xs_ipi_coalesced);
+	else
+		xcs_ring(self, ci);
+
+	splx(s);
 }
 
 void
