@@ -76,6 +76,8 @@ struct result {
 	uint64_t	 r_pct[5];	/* p50 p90 p99 p99.9 max */
 	uint64_t	 r_cdf[CDF_POINTS];	/* for the plot */
 	const char	*r_floor;
+	const struct result *r_floorp;	/* the floor row, if paired */
+	int		 r_is_floor;
 	double		 r_xcalls_per_s;	/* throughput rows */
 	double		 r_xcalls_per_ipi;
 	double		 r_spins_per_xcall;
@@ -85,7 +87,7 @@ struct result {
 static unsigned int iterations = 20000;
 static unsigned int warmup = 1000;
 static int json, csv;
-static uint64_t *samples;
+static uint64_t *samples, *floor_samples;
 
 static uint64_t
 now_ns(void)
@@ -105,7 +107,7 @@ cmp_u64(const void *a, const void *b)
 }
 
 static void
-summarize(struct result *r, size_t n)
+summarize(struct result *r, uint64_t *samples, size_t n)
 {
 	static const double q[] = { 0.50, 0.90, 0.99, 0.999 };
 	size_t i;
@@ -163,24 +165,29 @@ settle(void)
 	}
 }
 
-/* Run one() warmup + iterations times, timing each. */
+/* Run one() n times, timing each into buf, or untimed if buf is NULL. */
 static void
-measure(struct result *r, void (*one)(void *), void *arg)
+time_into(uint64_t *buf, unsigned int n, void (*one)(void *), void *arg)
 {
 	uint64_t t0;
 	unsigned int i;
 
-	for (i = 0; i < warmup; i++) {
-		settle();
-		one(arg);
-	}
-	for (i = 0; i < iterations; i++) {
+	for (i = 0; i < n; i++) {
 		settle();
 		t0 = now_ns();
 		one(arg);
-		samples[i] = now_ns() - t0;
+		if (buf != NULL)
+			buf[i] = now_ns() - t0;
 	}
-	summarize(r, iterations);
+}
+
+/* Run one() warmup + iterations times, timing each. */
+static void
+measure(struct result *r, void (*one)(void *), void *arg)
+{
+	time_into(NULL, warmup, one, arg);
+	time_into(samples, iterations, one, arg);
+	summarize(r, samples, iterations);
 }
 
 /* Floors: host threads only, no simulator. */
@@ -342,6 +349,7 @@ floor_run(struct result *r, unsigned int mode, const char *name)
 	r->r_idle = "-";
 	r->r_ncpus = 2;
 	r->r_floor = "-";
+	r->r_is_floor = 1;
 	measure(r, floor_one, NULL);
 	nsettle = 0;
 	uatomic_set(&peer.fp_stop, 1);
@@ -389,6 +397,7 @@ floor_membarrier(struct result *r, unsigned int nthreads)
 	r->r_idle = "-";
 	r->r_ncpus = nthreads + 1;
 	r->r_floor = "-";
+	r->r_is_floor = 1;
 	measure(r, membar_one, NULL);
 	uatomic_set(&membar_stop, 1);
 	for (i = 0; i < nthreads; i++)
@@ -499,6 +508,76 @@ xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
 	measure(r, m->m_one, &pr);
 	nsettle = 0;
 	bench_shutdown();
+}
+
+/*
+ * A polled handoff costs what the host makes a cache-line transfer
+ * cost, and on a shared host that changes within a second: the pingpong
+ * p50 has read 80 ns and 420 ns in runs seconds apart, as the host moves
+ * the two threads between cores.  So the polling async-spin row is
+ * measured in chunks that alternate with a pingpong between the same
+ * two CPU threads (cpu1 answering from a job, no xcall involved), and
+ * its ratio is to that pingpong, taken under the same conditions.
+ */
+#define PAIR_CHUNKS	20
+
+static unsigned int pp_ball;	/* [a] 1: ping, 2: pong */
+static unsigned int pp_stop;	/* [a] ends the responder job */
+
+static void
+pp_responder(void *arg)
+{
+	while (!uatomic_read(&pp_stop)) {
+		if (uatomic_read(&pp_ball) == 1)
+			uatomic_set(&pp_ball, 2);
+		caa_cpu_relax();
+	}
+}
+
+static void
+pp_ping(void *arg)
+{
+	uatomic_set(&pp_ball, 1);
+	while (uatomic_read(&pp_ball) != 2)
+		caa_cpu_relax();
+}
+
+static void
+paired_run(struct result *fr, struct result *r, const struct mode *m)
+{
+	struct pattern_rec pr;
+	unsigned int c, per = MAX(iterations / PAIR_CHUNKS, 1);
+
+	bench_boot(2, XCS_IDLE_POLL);
+	pattern_rec_init(&pr);
+	time_into(NULL, warmup, m->m_one, &pr);
+	for (c = 0; c < PAIR_CHUNKS; c++) {
+		uatomic_set(&pp_stop, 0);
+		if (xcs_cpu_start(1, pp_responder, NULL) != 0)
+			errx(1, "%s", xcs_errstr());
+		/* The first round trip waits for the job to start. */
+		time_into(NULL, 1, pp_ping, NULL);
+		time_into(floor_samples + c * per, per, pp_ping, NULL);
+		uatomic_set(&pp_stop, 1);
+		if (xcs_cpu_join(1) != 0)
+			errx(1, "%s", xcs_errstr());
+		time_into(NULL, 1, m->m_one, &pr);
+		time_into(samples + c * per, per, m->m_one, &pr);
+	}
+	bench_shutdown();
+
+	fr->r_mode = "pingpong";
+	fr->r_idle = "poll";
+	fr->r_ncpus = 2;
+	fr->r_floor = "-";
+	fr->r_is_floor = 1;
+	summarize(fr, floor_samples, per * PAIR_CHUNKS);
+	r->r_mode = m->m_name;
+	r->r_idle = "poll";
+	r->r_ncpus = 2;
+	r->r_floor = "pingpong";
+	r->r_floorp = fr;
+	summarize(r, samples, per * PAIR_CHUNKS);
 }
 
 /*
@@ -617,7 +696,8 @@ find(const char *mode)
 static void
 print_row(const struct result *r)
 {
-	const struct result *f = find(r->r_floor);
+	const struct result *f = r->r_floorp != NULL ? r->r_floorp :
+	    find(r->r_floor);
 	double ratio = f != NULL ? (double)r->r_pct[0] / f->r_pct[0] : 0;
 	int tp = strncmp(r->r_mode, "throughput", 10) == 0;
 
@@ -743,8 +823,9 @@ print_targets(unsigned int cores, double boot_ms)
 	    2), find_row("sig-futex", "-", 0)), 1.3, 1);
 	target("async-spin (halt) / sig-halt", p50_ratio(find_row(
 	    "async-spin", "halt", 2), find_row("sig-halt", "-", 0)), 1.2, 1);
-	target("async-spin (poll) / pingpong", p50_ratio(find_row(
-	    "async-spin", "poll", 2), find_row("pingpong", "-", 0)), 3, 1);
+	target("async-spin (poll) / pingpong (interleaved)", p50_ratio(
+	    find_row("async-spin", "poll", 2), find_row("pingpong", "poll",
+	    2)), 3, 1);
 	target("bcast-spin (halt, N = cores) / membarrier", p50_ratio(
 	    find_row("bcast-spin", "halt", cores), find_row("membarrier",
 	    "-", 0)), 2, 1);
@@ -835,7 +916,7 @@ static void
 plot_line(FILE *f, const struct result *r, double lo, double hi,
     const char *color, int legend)
 {
-	int dashed = strcmp(r->r_idle, "-") == 0, i;
+	int dashed = r->r_is_floor, i;
 	double ly = AREA_Y + 10 + legend * 18;
 
 	fprintf(f, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.6\""
@@ -889,8 +970,10 @@ plot_svg(FILE *f)
 	/* A panel for each idle mode some plotted xcall row ran in. */
 	for (i = 0; i < nresults; i++) {
 		halt |= plotted(&results[i], "halt") &&
+		    !results[i].r_is_floor &&
 		    strcmp(results[i].r_idle, "halt") == 0;
 		poll |= plotted(&results[i], "poll") &&
+		    !results[i].r_is_floor &&
 		    strcmp(results[i].r_idle, "poll") == 0;
 	}
 
@@ -963,6 +1046,7 @@ static void
 xcall_modes(unsigned int ncpus, enum xcs_idle idle, int first)
 {
 	unsigned int saved = iterations, savedw = warmup;
+	struct result *fr;
 	size_t m;
 
 	for (m = 0; m < nitems(modes); m++) {
@@ -976,7 +1060,12 @@ xcall_modes(unsigned int ncpus, enum xcs_idle idle, int first)
 			iterations = MAX(100, saved * 8 / ncpus);
 			warmup = MIN(savedw, iterations);
 		}
-		xcall_run(next_result(), &modes[m], ncpus, idle);
+		if (first && idle == XCS_IDLE_POLL &&
+		    strcmp(modes[m].m_name, "async-spin") == 0) {
+			fr = next_result();
+			paired_run(fr, next_result(), &modes[m]);
+		} else
+			xcall_run(next_result(), &modes[m], ncpus, idle);
 		iterations = saved;
 		warmup = savedw;
 	}
@@ -1052,7 +1141,8 @@ main(int argc, char *argv[])
 	/* Open the plot first: a bad path fails before minutes of work. */
 	if (plot != NULL && (plotf = fopen(plot, "w")) == NULL)
 		err(1, "%s", plot);
-	if ((samples = calloc(iterations, sizeof(*samples))) == NULL)
+	if ((samples = calloc(iterations, sizeof(*samples))) == NULL ||
+	    (floor_samples = calloc(iterations, sizeof(*samples))) == NULL)
 		err(1, NULL);
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
 

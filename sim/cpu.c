@@ -171,8 +171,13 @@ xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
 
 	for (;;) {
 		seq = xcs_atomic_load(&xc->xc_blockseq);
-		/* The swap orders the state before the loads below. */
-		(void)xcs_atomic_swap(&xc->xc_state, state);
+		/*
+		 * The swap orders the state before the loads below.  A
+		 * polling CPU that already shows it skips the store, so
+		 * senders keep reading a line it does not write.
+		 */
+		if (!poll || (int)xcs_atomic_load(&xc->xc_state) != state)
+			(void)xcs_atomic_swap(&xc->xc_state, state);
 		xcs_cpu_check_halting(ci);
 		/* After a panic IPIs stay pending: nobody takes them. */
 		if (xcs_atomic_load(&ci->ci_ipis) != 0 &&
@@ -471,11 +476,12 @@ xcs_machine_alloc(unsigned int ncpus)
 		return (ENOMEM);
 	memset(p, 0, ncpus * sizeof(struct cpu_info));
 	xm->xm_cpus = p;
-	xm->xm_xcs = calloc(ncpus, sizeof(struct xcs_cpu));
-	if (xm->xm_xcs == NULL) {
+	if (posix_memalign(&p, 64, ncpus * sizeof(struct xcs_cpu)) != 0) {
 		free(xm->xm_cpus);
 		return (ENOMEM);
 	}
+	memset(p, 0, ncpus * sizeof(struct xcs_cpu));
+	xm->xm_xcs = p;
 	xcs_cpus_lo = (char *)xm->xm_cpus;
 	xcs_cpus_hi = (char *)(xm->xm_cpus + ncpus);
 	return (0);
@@ -856,6 +862,7 @@ xcs_stats(unsigned int n, struct xcs_stats *xs)
 	dst = (uint64_t *)xs;
 	for (i = 0; i < sizeof(*xs) / sizeof(uint64_t); i++)
 		dst[i] = xcs_atomic_load(&src[i]);
+	xs->xs_received = xcs_atomic_load(&xcs_machine.xm_xcs[n].xc_received);
 	xs->xs_dispatched = xs->xs_received -
 	    xcs_slots_full(&xcs_machine.xm_cpus[n]);
 	return (0);

@@ -295,7 +295,7 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		return;
 	if (old == NULL) {
 		XCS_STAT_INC(self, xs_posted);
-		XCS_STAT_INC(target, xs_received);
+		xcs_atomic_add_nv(&target->ci_xcs->xc_received, 1);
 		xcs_slot_was_full = 0;
 	} else
 		xcs_slot_was_full = 1;

@@ -62,7 +62,14 @@ struct xcs_cpu {
 	int			 xc_has_top;
 	const char		*xc_doing;	/* [a] for the state dump */
 	struct xcs_stats	 xc_stats;	/* [a] counters */
-};
+
+	/*
+	 * xs_received is the one counter other CPUs write; on a line of
+	 * its own it does not pull the target's counters away from it
+	 * on every post.
+	 */
+	uint64_t		 xc_received __attribute__((__aligned__(64)));
+} __attribute__((__aligned__(64)));
 
 /* One interrupt source: a bit in ci_ipending. */
 struct xcs_intrsource {
