@@ -930,7 +930,8 @@ plot_line(FILE *f, const struct result *r, double lo, double hi,
 	    "font-size=\"12\">%s%s (p50 %llu ns)</text>\n",
 	    AREA_X + AREA_W + 12, ly, AREA_X + AREA_W + 36, ly, color,
 	    dashed ? " stroke-dasharray=\"5,3\"" : "", AREA_X + AREA_W + 42,
-	    ly + 4, r->r_mode, dashed ? " (floor)" : "",
+	    ly + 4, r->r_mode, !dashed ? "" : strcmp(r->r_idle, "-") == 0 ?
+	    " (floor)" : " (floor, interleaved)",
 	    (unsigned long long)r->r_pct[0]);
 }
 
