@@ -513,11 +513,11 @@ xcall_run(struct result *r, const struct mode *m, unsigned int ncpus,
 /*
  * A polled handoff costs what the host makes a cache-line transfer
  * cost, and on a shared host that changes within a second: the pingpong
- * p50 has read 80 ns and 420 ns in runs seconds apart, as the host moves
- * the two threads between cores.  So the polling async-spin row is
- * measured in chunks that alternate with a pingpong between the same
- * two CPU threads (cpu1 answering from a job, no xcall involved), and
- * its ratio is to that pingpong, taken under the same conditions.
+ * p50 has read 80 ns and 420 ns in runs seconds apart, probably as the
+ * host moves the two threads between cores.  So the polling async-spin
+ * row is measured in chunks that alternate with a pingpong between the
+ * same two CPU threads (cpu1 answering from a job, no xcall involved),
+ * and its ratio is to that pingpong, taken under the same conditions.
  */
 #define PAIR_CHUNKS	20
 
