@@ -59,6 +59,9 @@ struct xcs_config {
 	int		xc_signal;	/* IPI signal; 0 means SIGUSR1 */
 	enum xcs_glue	xc_glue;
 	enum xcs_sir_layout xc_sir_layout;
+	unsigned int	xc_watchdog_ms;	/* stall timeout; 0 turns it off */
+	int		xc_watchdog_panic; /* panic the stuck CPU, not report */
+	int		xc_watchdog_resend; /* resend an IPI found dropped */
 };
 
 /* Per-CPU counters. */
@@ -77,7 +80,11 @@ struct xcs_stats {
 	uint64_t	xs_soft_deferred; /* IPIs whose soft work waited */
 };
 
-/* Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue. */
+/*
+ * Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue, a
+ * 5 s watchdog that reports.  XCALLSIM_WATCHDOG in the environment
+ * ("ms[,panic][,resend]", "0" for off) changes the watchdog defaults.
+ */
 void	xcs_config_init(struct xcs_config *);
 
 /*
@@ -143,6 +150,47 @@ void	xcs_stats_total(struct xcs_stats *);
 typedef void (*xcs_panic_hook)(const char *, void *);
 void	xcs_panic_intercept(xcs_panic_hook, void *);
 const char *xcs_panic_message(void);
+
+/*
+ * The watchdog, a monitor thread that is not a CPU, as MP_LOCKDEBUG's
+ * spin counters and Linux's CSD lock debugging are in a kernel.  It
+ * reports a CPU that has spun in CPU_BUSY_CYCLE for xc_watchdog_ms
+ * without getting anywhere (claiming a slot, sleeping, finishing its
+ * job), naming what it waits for; a set of such CPUs that wait for each
+ * other's slots as a deadlock cycle; and an xcall that has sat that long
+ * in a slot, as "xcall pending in slot with no IPI pending" when nothing
+ * would ever dispatch it.  A stall still there is reported again at
+ * doubling intervals, and "got unstuck" when it ends; with
+ * xc_watchdog_panic the stuck CPU panics instead.  Reports go to stderr
+ * and to the hook, called on the monitor thread.
+ */
+enum xcs_stall_kind {
+	XCS_STALL_SPIN,		/* st_cpu spins; st_target if known */
+	XCS_STALL_CYCLE,	/* st_cycle[] wait for each other's slots */
+	XCS_STALL_SLOT,		/* st_slot of st_cpu holds an old xcall */
+	XCS_STALL_NOIPI,	/* ... and no IPI or SIR_XCALL is pending */
+	XCS_STALL_UNSTUCK	/* an earlier stall of st_cpu ended */
+};
+
+#define XCS_STALL_MAXCYCLE	16
+
+struct xcs_stall {
+	enum xcs_stall_kind st_kind;
+	unsigned int	st_cpu;		/* the CPU the report is about */
+	int		st_ipl;		/* its IPL when reported */
+	int		st_target;	/* the CPU it waits for, or -1 */
+	int		st_target_ipl;
+	int		st_slot;	/* SLOT and NOIPI: which slot */
+	int		st_resent;	/* NOIPI: the watchdog resent it */
+	unsigned int	st_ms;		/* how long it has been stuck */
+	unsigned int	st_ncycle;	/* CYCLE: st_cycle[0] waits for */
+	unsigned int	st_cycle[XCS_STALL_MAXCYCLE]; /* [1], ... for [0] */
+	int		st_cycle_ipl[XCS_STALL_MAXCYCLE];
+	const char	*st_text;	/* the report as printed */
+};
+
+typedef void (*xcs_watchdog_hook)(const struct xcs_stall *, void *);
+void	xcs_watchdog_intercept(xcs_watchdog_hook, void *);
 
 /*
  * Print every CPU's state to stderr, as ddb's "show all cpus" would: its

@@ -169,6 +169,7 @@ xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
 	int state = poll ? XCS_POLLING : XCS_BLOCKED;
 	int32_t seq;
 
+	xcs_progress(ci);
 	for (;;) {
 		seq = xcs_atomic_load(&xc->xc_blockseq);
 		/*
@@ -222,7 +223,19 @@ void
 xcs_cpu_busy_cycle(void)
 {
 	struct cpu_info *ci = curcpu();
+	struct xcs_cpu *xc = ci->ci_xcs;
+	const char *spunout;
 
+	/*
+	 * For the watchdog.  A nested handler's spin may lose an update
+	 * here; the monitor only asks whether the count moved.
+	 */
+	xcs_atomic_store(&xc->xc_spins, xcs_atomic_load(&xc->xc_spins) + 1);
+	if (__predict_false((spunout = xcs_atomic_load(&xc->xc_spunout)) !=
+	    NULL)) {
+		xcs_atomic_store(&xc->xc_spunout, NULL);
+		panic("%s", spunout);
+	}
 	xcs_host_relax();
 	if (xcs_slot_spin_seen())
 		XCS_STAT_INC(ci, xs_slot_full_spins);
@@ -287,6 +300,7 @@ xcs_cpu_run_job(struct cpu_info *ci, struct xcs_job *xj)
 	memcpy(xc->xc_top, saved, sizeof(saved));
 	xc->xc_has_top = saved_top;
 	xcs_atomic_store(&xc->xc_doing, "idle");
+	xcs_progress(ci);
 
 	/* The swap publishes xj_error; the joiner kicks pair with it. */
 	(void)xcs_atomic_swap(&xj->xj_done, 1);
@@ -360,6 +374,8 @@ xcs_config_init(struct xcs_config *cfg)
 	cfg->xc_signal = SIGUSR1;
 	cfg->xc_glue = XCS_GLUE_AUTO;
 	cfg->xc_sir_layout = XCS_SIR_COMMITTED;
+	cfg->xc_watchdog_ms = 5000;
+	xcs_watchdog_env(cfg);
 }
 
 static int
@@ -397,7 +413,7 @@ xcs_config_check(const struct xcs_config *cfg)
 		    cfg->xc_signal);
 		return (EINVAL);
 	}
-	return (0);
+	return (xcs_watchdog_check(cfg));
 }
 
 static void
@@ -437,6 +453,7 @@ xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 	xc->xc_ci = ci;
 	xc->xc_state = XCS_RUNNING;
 	xc->xc_doing = n == 0 ? "process" : "idle";
+	xc->xc_spin_target = -1;
 	xc->xc_proc.p_stat = SONPROC;
 	xc->xc_proc.p_tid = (int)n;
 	xc->xc_proc.p_cpu = ci;
@@ -578,7 +595,9 @@ xcs_boot(const struct xcs_config *cfg)
 	xcs_xcall_attach();
 	softintr_init();
 
-	if ((error = xcs_cpus_start()) != 0) {
+	if ((error = xcs_cpus_start()) != 0 ||
+	    (error = xcs_watchdog_start()) != 0) {
+		xcs_watchdog_stop();
 		xcs_cpus_stop();
 		xcs_ipi_uninstall();
 		xcs_curcpu_tls = NULL;
@@ -601,6 +620,7 @@ xcs_shutdown(void)
 		    "the one that booted the machine");
 		return (EPERM);
 	}
+	xcs_watchdog_stop();
 	xcs_cpus_stop();
 	xcs_ipi_uninstall();
 	xcs_curcpu_tls = NULL;

@@ -114,7 +114,8 @@ x86_ipi_handler(void)
 /*
  * Ring target ci's doorbell the way its state asks for: a running CPU
  * gets the host signal, a halted one a futex wake, a polling one
- * nothing, since it watches ci_ipis.
+ * nothing, since it watches ci_ipis.  self, the sender counted, is NULL
+ * when the watchdog resends.
  */
 static void
 xcs_ring(struct cpu_info *self, struct cpu_info *ci)
@@ -123,17 +124,21 @@ xcs_ring(struct cpu_info *self, struct cpu_info *ci)
 
 	switch (xcs_atomic_load(&xc->xc_state)) {
 	case XCS_POLLING:
-		XCS_STAT_INC(self, xs_ipi_skipped);
+		if (self != NULL)
+			XCS_STAT_INC(self, xs_ipi_skipped);
 		break;
 	case XCS_BLOCKED:
-		XCS_STAT_INC(self, xs_ipi_sent);
+		if (self != NULL)
+			XCS_STAT_INC(self, xs_ipi_sent);
 		xcs_cpu_kick(ci);
 		break;
 	case XCS_STOPPED:
 		break;
 	default:
-		XCS_STAT_INC(self, xs_ipi_sent);
-		XCS_STAT_INC(self, xs_ipi_signals);
+		if (self != NULL) {
+			XCS_STAT_INC(self, xs_ipi_sent);
+			XCS_STAT_INC(self, xs_ipi_signals);
+		}
 		pthread_kill(xc->xc_thread, xcs_machine.xm_signal);
 		break;
 	}
@@ -297,8 +302,41 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		XCS_STAT_INC(self, xs_posted);
 		xcs_atomic_add_nv(&target->ci_xcs->xc_received, 1);
 		xcs_slot_was_full = 0;
-	} else
+		xcs_progress(self);
+	} else {
 		xcs_slot_was_full = 1;
+		/* Only this CPU writes it; the monitor reads it. */
+		xcs_atomic_store(&self->ci_xcs->xc_spin_target,
+		    (int)target->ci_cpuid);
+	}
+}
+
+/*
+ * Dispatch took xcall o out of a slot: remember its function, read now
+ * while the xcall is certainly alive, for the state dump.
+ */
+void
+xcs_slot_taken(volatile void *p, void *o)
+{
+	struct cpu_info *self = xcs_curcpu_tls;
+	struct xcall *xc = o;
+
+	if (xc == NULL || self == NULL || xcs_slot_cpu(p) != self)
+		return;
+	/* Only this CPU writes it; the monitor reads it. */
+	xcs_atomic_store(&self->ci_xcs->xc_last_func, (void *)xc->xc_func);
+}
+
+/*
+ * The watchdog found an xcall in ci's slots with no IPI on its way and
+ * was asked to recover: send the xcall IPI again, from no CPU.
+ */
+void
+xcs_ipi_resend(struct cpu_info *ci)
+{
+	/* Full barrier, as in x86_send_ipi; see there. */
+	if (xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)X86_IPI_XCALL) == 0)
+		xcs_ring(NULL, ci);
 }
 
 /* Called from CPU_BUSY_CYCLE: a spin right after a failed claim. */
@@ -327,6 +365,16 @@ int
 xcs_slot_spin_seen(void)
 {
 	return (0);
+}
+
+void
+xcs_slot_taken(volatile void *p, void *o)
+{
+}
+
+void
+xcs_ipi_resend(struct cpu_info *ci)
+{
 }
 
 int

@@ -37,6 +37,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xcs.h"
 
@@ -76,8 +77,8 @@ xcs_panic_reset(void)
 	xcs_atomic_store(&xcs_panicking, 0);
 }
 
-#ifdef MULTIPROCESSOR
-static void
+/* Name a function: its symbol if dladdr finds one, else its address. */
+void
 xcs_print_fn(FILE *f, void *fn)
 {
 	Dl_info dli;
@@ -88,6 +89,7 @@ xcs_print_fn(FILE *f, void *fn)
 		fprintf(f, "%p", fn);
 }
 
+#ifdef MULTIPROCESSOR
 static void
 xcs_dump_slots(FILE *f, struct cpu_info *ci)
 {
@@ -114,31 +116,50 @@ xcs_dump_slots(FILE *f, struct cpu_info *ci)
 }
 #endif
 
+/*
+ * One CPU's line of the state dump, and its slots.  The xcall it is
+ * running is named from the function pointer it kept when it took the
+ * xcall: the struct xcall itself may be gone by now.
+ */
+void
+xcs_dump_cpu(FILE *f, struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	const char *doing;
+	unsigned int state;
+	int ilevel;
+
+	ilevel = xcs_atomic_load(&ci->ci_ilevel);
+	state = xcs_atomic_load(&xc->xc_state);
+	doing = xcs_atomic_load(&xc->xc_doing);
+	fprintf(f, "cpu%u: %s, idepth %d, ipending %#lx, ipis %#x, %s, %s",
+	    ci->ci_cpuid, xcs_ipl_name(ilevel),
+	    xcs_atomic_load(&ci->ci_idepth),
+	    (unsigned long)xcs_atomic_load(&ci->ci_ipending),
+	    xcs_atomic_load(&ci->ci_ipis), xcs_state_names[state],
+	    doing != NULL ? doing : "?");
+#ifdef MULTIPROCESSOR
+	if (doing != NULL && (strcmp(doing, "softxcall") == 0 ||
+	    strcmp(doing, "ipi") == 0) &&
+	    xcs_atomic_load(&xc->xc_last_func) != NULL) {
+		fprintf(f, " (last xcall taken: ");
+		xcs_print_fn(f, xcs_atomic_load(&xc->xc_last_func));
+		fprintf(f, ")");
+	}
+#endif
+	fprintf(f, "\n");
+	xcs_dump_slots(f, ci);
+}
+
 /* Print every CPU's state, as ddb's "show all cpus" would. */
 void
 xcs_dump_cpus(void)
 {
 	struct xcs_machine *xm = &xcs_machine;
-	struct cpu_info *ci;
-	struct xcs_cpu *xc;
-	const char *doing;
-	unsigned int n, state;
-	int ilevel;
+	unsigned int n;
 
-	for (n = 0; n < xm->xm_ncpus; n++) {
-		ci = &xm->xm_cpus[n];
-		xc = ci->ci_xcs;
-		ilevel = xcs_atomic_load(&ci->ci_ilevel);
-		state = xcs_atomic_load(&xc->xc_state);
-		doing = xcs_atomic_load(&xc->xc_doing);
-		fprintf(stderr, "cpu%u: %s, idepth %d, ipending %#lx, "
-		    "ipis %#x, %s, %s\n", n, xcs_ipl_name(ilevel),
-		    xcs_atomic_load(&ci->ci_idepth),
-		    (unsigned long)xcs_atomic_load(&ci->ci_ipending),
-		    xcs_atomic_load(&ci->ci_ipis), xcs_state_names[state],
-		    doing != NULL ? doing : "?");
-		xcs_dump_slots(stderr, ci);
-	}
+	for (n = 0; n < xm->xm_ncpus; n++)
+		xcs_dump_cpu(stderr, &xm->xm_cpus[n]);
 }
 
 void

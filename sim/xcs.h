@@ -29,6 +29,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "xcallsim.h"
@@ -63,6 +64,13 @@ struct xcs_cpu {
 	const char		*xc_doing;	/* [a] for the state dump */
 	struct xcs_stats	 xc_stats;	/* [a] counters */
 
+	/* For the watchdog: written by this CPU, read by the monitor. */
+	uint64_t		 xc_spins;	/* [a] CPU_BUSY_CYCLEs */
+	uint64_t		 xc_progress;	/* [a] claims, sleeps, jobs */
+	int			 xc_spin_target; /* [a] full CPU, or -1 */
+	void			*xc_last_func;	/* [a] last xcall taken */
+	const char		*xc_spunout;	/* [a] set by the monitor */
+
 	/*
 	 * xs_received is the one counter other CPUs write; on a line of
 	 * its own it does not pull the target's counters away from it
@@ -90,6 +98,7 @@ struct xcs_machine {
 	struct xcs_intrsource	 xm_sources[MAX_INTR_SOURCES];
 	u_int64_t		 xm_iunmask[NIPL];
 	int			 xm_softintr_to_ssir[NSOFTINTR];
+	struct xcs_watchdog	*xm_watchdog;
 };
 
 extern struct xcs_machine xcs_machine;
@@ -125,5 +134,17 @@ void	xcs_ipi_source(struct cpu_info *);
 
 /* panic.c */
 void	xcs_panic_reset(void);
+void	xcs_dump_cpu(FILE *, struct cpu_info *);
+void	xcs_print_fn(FILE *, void *);
+
+/* watchdog.c */
+void	xcs_watchdog_env(struct xcs_config *);
+int	xcs_watchdog_check(const struct xcs_config *);
+int	xcs_watchdog_start(void);
+void	xcs_watchdog_stop(void);
+void	xcs_progress(struct cpu_info *);
+
+/* ipi.c */
+void	xcs_ipi_resend(struct cpu_info *);
 
 #endif /* _XCS_H_ */

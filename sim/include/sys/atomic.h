@@ -50,11 +50,13 @@ atomic_cas_ulong(volatile unsigned long *p, unsigned long o, unsigned long n)
  * A compare-and-swap on the cpu_info array is, in practice, the MI code
  * claiming an xcall slot.  The machine checks what is being posted
  * before the claim and counts the claim, or the full slot, after it;
- * this works whatever kern_xcall.c is compiled in.
+ * this works whatever kern_xcall.c is compiled in.  A swap there is
+ * dispatch taking an xcall, which the machine notes for its reports.
  */
 extern char *xcs_cpus_lo, *xcs_cpus_hi;
 void	xcs_slot_check(volatile void *, void *, void *);
 void	xcs_slot_claimed(volatile void *, void *, void *, void *);
+void	xcs_slot_taken(volatile void *, void *);
 
 static inline void *
 atomic_cas_ptr(volatile void *p, void *o, void *n)
@@ -88,7 +90,13 @@ atomic_swap_ulong(volatile unsigned long *p, unsigned long n)
 static inline void *
 atomic_swap_ptr(volatile void *p, void *n)
 {
-	return (xcs_atomic_swap((void **)p, n));
+	void *old;
+
+	old = xcs_atomic_swap((void **)p, n);
+	if (__builtin_expect((char *)p >= xcs_cpus_lo &&
+	    (char *)p < xcs_cpus_hi, 0))
+		xcs_slot_taken(p, old);
+	return (old);
 }
 
 /* Add and subtract, returning the new value. */

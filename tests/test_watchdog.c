@@ -1,0 +1,456 @@
+/*	xcallsim: tests/test_watchdog.c, stalls, deadlocks, lost IPIs	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The watchdog, driven into each of its reports.  The stuck CPUs run
+ * jobs; the watchdog calls our hook on its own thread, which only
+ * copies the report; the test thread waits for the report it expects
+ * (without CPU_BUSY_CYCLE, so it is not a spinning CPU itself) and
+ * checks it.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/xcall.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+#define WD_MS		200	/* the watchdog timeout in these tests */
+#define WD_REPORTS	64
+
+static pthread_mutex_t wd_mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct xcs_stall wd_seen[WD_REPORTS];
+static char *wd_text[WD_REPORTS];
+static unsigned int wd_nseen;
+
+static void
+wd_hook(const struct xcs_stall *st, void *arg)
+{
+	pthread_mutex_lock(&wd_mtx);
+	if (wd_nseen < WD_REPORTS) {
+		wd_seen[wd_nseen] = *st;
+		wd_text[wd_nseen] = strdup(st->st_text);
+		wd_seen[wd_nseen].st_text = wd_text[wd_nseen];
+		wd_nseen++;
+	}
+	pthread_mutex_unlock(&wd_mtx);
+}
+
+static void
+wd_forget(void)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&wd_mtx);
+	for (i = 0; i < wd_nseen; i++)
+		free(wd_text[i]);
+	wd_nseen = 0;
+	pthread_mutex_unlock(&wd_mtx);
+}
+
+/* The first report of this kind about this CPU, copied into *out. */
+static int
+wd_find(enum xcs_stall_kind kind, int cpu, struct xcs_stall *out)
+{
+	unsigned int i;
+	int found = 0;
+
+	pthread_mutex_lock(&wd_mtx);
+	for (i = 0; i < wd_nseen && !found; i++) {
+		if (wd_seen[i].st_kind == kind &&
+		    (cpu < 0 || wd_seen[i].st_cpu == (unsigned int)cpu)) {
+			*out = wd_seen[i];
+			found = 1;
+		}
+	}
+	pthread_mutex_unlock(&wd_mtx);
+	return (found);
+}
+
+/* Wait, bounded, for such a report; fail the test if none comes. */
+static void
+wd_expect(enum xcs_stall_kind kind, int cpu, struct xcs_stall *out)
+{
+	uint64_t deadline = tu_now_ms() + TU_TIMEOUT_MS;
+
+	while (!wd_find(kind, cpu, out)) {
+		if (tu_now_ms() > deadline)
+			fail_msg("no watchdog report of kind %d about cpu%d",
+			    kind, cpu);
+		sched_yield();
+	}
+}
+
+static void
+wd_boot(unsigned int ncpus, int panic, int resend)
+{
+	struct xcs_config cfg;
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = ncpus;
+	cfg.xc_watchdog_ms = WD_MS;
+	cfg.xc_watchdog_panic = panic;
+	cfg.xc_watchdog_resend = resend;
+	wd_forget();
+	xcs_watchdog_intercept(wd_hook, NULL);
+	tu_boot_config(&cfg);
+}
+
+static void
+start_on(unsigned int n, void (*fn)(void *), void *arg)
+{
+	if (xcs_cpu_start(n, fn, arg) != 0)
+		fail_msg("xcs_cpu_start(%u): %s", n, xcs_errstr());
+}
+
+static void
+wd_assert_text(const struct xcs_stall *st, const char *want)
+{
+	if (strstr(st->st_text, want) == NULL)
+		fail_msg("report lacks \"%s\":\n%s", want, st->st_text);
+}
+
+/*
+ * The pieces of a stall: a CPU that holds IPL_VM until told to lower,
+ * and a CPU that posts five xcalls to another (four fill its slots, the
+ * fifth spins), from a chosen IPL.
+ */
+struct stall {
+	unsigned int	s_raised;	/* [a] CPUs that are at IPL_VM */
+	unsigned int	s_release;	/* [a] the holder may lower */
+	unsigned int	s_ran;		/* [a] xcalls that ran */
+	struct xcall	s_xc[2][5];
+};
+
+void
+wd_stall_fn(void *arg)
+{
+	struct stall *s = arg;
+
+	atomic_add_int_nv(&s->s_ran, 1);
+}
+
+static void
+wait_uint(unsigned int *p, unsigned int v)
+{
+	while (atomic_load_int(p) < v)
+		CPU_BUSY_CYCLE();
+}
+
+/*
+ * Busy at IPL_VM, but not spinning in CPU_BUSY_CYCLE: the watchdog has
+ * nothing to say about this CPU itself.
+ */
+static void
+holder(void *arg)
+{
+	struct stall *s = arg;
+	int spl;
+
+	spl = splvm();
+	atomic_add_int_nv(&s->s_raised, 1);
+	while (atomic_load_int(&s->s_release) == 0)
+		sched_yield();
+	splx(spl);
+}
+
+static void
+post_five(struct stall *s, unsigned int row, struct cpu_info *target)
+{
+	unsigned int i;
+
+	for (i = 0; i < 5; i++) {
+		s->s_xc[row][i].xc_func = wd_stall_fn;
+		s->s_xc[row][i].xc_arg = s;
+		cpu_xcall(target, &s->s_xc[row][i]);
+	}
+}
+
+static void
+poster(void *arg)
+{
+	struct stall *s = arg;
+
+	wait_uint(&s->s_raised, 1);
+	post_five(s, 0, xcs_cpu(2));
+}
+
+/* A CPU spins on a CPU at IPL_VM, then gets unstuck when it lowers. */
+static void
+test_spin_reported_then_unstuck(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+
+	wd_boot(3, 0, 0);
+	start_on(2, holder, &s);
+	start_on(1, poster, &s);
+
+	wd_expect(XCS_STALL_SPIN, 1, &st);
+	assert_int_equal(st.st_target, 2);
+	assert_int_equal(st.st_target_ipl, IPL_VM);
+	assert_true(st.st_ms >= WD_MS);
+	wd_assert_text(&st, "cpu1 at IPL_NONE");
+	wd_assert_text(&st, "waiting for cpu2's full xcall slots");
+	wd_assert_text(&st, "IPL_VM, which masks its xcall dispatch");
+	wd_assert_text(&st, "wd_stall_fn");
+
+	atomic_store_int(&s.s_release, 1);
+	wd_expect(XCS_STALL_UNSTUCK, 1, &st);
+	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(xcs_cpu_join(2), 0);
+	assert_true(tu_wait_uint(&s.s_ran, 5));
+	tu_shutdown();
+}
+
+/* Its slots stay full meanwhile: the stale slot is reported too. */
+static void
+test_stale_slot_reported(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+
+	wd_boot(3, 0, 0);
+	start_on(2, holder, &s);
+	start_on(1, poster, &s);
+
+	wd_expect(XCS_STALL_SLOT, 2, &st);
+	assert_int_equal(st.st_ipl, IPL_VM);
+	wd_assert_text(&st, "without a dispatch pass on cpu2");
+	wd_assert_text(&st, "its IPL_VM masks the dispatch");
+
+	atomic_store_int(&s.s_release, 1);
+	wd_expect(XCS_STALL_UNSTUCK, 2, &st);
+	assert_true(st.st_slot >= 0);
+	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(xcs_cpu_join(2), 0);
+	tu_shutdown();
+}
+
+/*
+ * Two CPUs at IPL_VM fill each other's slots: neither can ever run
+ * its own xcalls, so both spin for good.  The watchdog names the cycle.
+ */
+static void
+crosser(void *arg)
+{
+	struct stall *s = arg;
+	unsigned int me = cpu_number();
+	int spl;
+
+	spl = splvm();
+	atomic_add_int_nv(&s->s_raised, 1);
+	wait_uint(&s->s_raised, 2);
+	post_five(s, me - 1, xcs_cpu(me == 1 ? 2 : 1));
+	splx(spl);
+}
+
+static void
+test_deadlock_cycle(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+	unsigned int a, b;
+
+	wd_boot(3, 0, 0);
+	start_on(1, crosser, &s);
+	start_on(2, crosser, &s);
+
+	wd_expect(XCS_STALL_CYCLE, -1, &st);
+	assert_int_equal(st.st_ncycle, 2);
+	a = st.st_cycle[0];
+	b = st.st_cycle[1];
+	assert_true((a == 1 && b == 2) || (a == 2 && b == 1));
+	assert_int_equal(st.st_cycle_ipl[0], IPL_VM);
+	assert_int_equal(st.st_cycle_ipl[1], IPL_VM);
+	assert_true(st.st_ms >= WD_MS);
+	wd_assert_text(&st, "deadlock");
+	wd_assert_text(&st, "(IPL_VM) waits for cpu");
+
+	/* Nothing ends it but shutdown, which abandons both jobs. */
+	assert_int_equal(xcs_shutdown(), 0);
+}
+
+/* With panic set the stuck CPU panics, naming what it waited for. */
+static void
+test_spin_panics(void **state)
+{
+	struct stall s = { 0 };
+	const char *msg;
+
+	wd_boot(3, 1, 0);
+	start_on(2, holder, &s);
+	start_on(1, poster, &s);
+
+	assert_int_equal(xcs_cpu_join(1), ECANCELED);
+	msg = xcs_panic_message();
+	assert_non_null(msg);
+	if (strstr(msg, "watchdog: cpu1 at IPL_NONE") == NULL ||
+	    strstr(msg, "cpu2's full xcall slots") == NULL)
+		fail_msg("panic message: %s", msg);
+	atomic_store_int(&s.s_release, 1);
+	tu_shutdown_panicked();
+}
+
+/*
+ * An MI change that fills a slot and forgets the IPI: the watchdog
+ * says so, and with resend on it gets the xcall run.
+ */
+static void
+forget_ipi(struct cpu_info *ci, struct xcall *xc)
+{
+	void *old;
+
+	old = atomic_cas_ptr(&ci->ci_xcall.xci_xcalls[0], NULL, xc);
+	assert_null(old);
+}
+
+static void
+test_dropped_ipi_reported(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+
+	wd_boot(2, 0, 0);
+	s.s_xc[0][0].xc_func = wd_stall_fn;
+	s.s_xc[0][0].xc_arg = &s;
+	forget_ipi(xcs_cpu(1), &s.s_xc[0][0]);
+
+	wd_expect(XCS_STALL_NOIPI, 1, &st);
+	assert_int_equal(st.st_slot, 0);
+	assert_false(st.st_resent);
+	wd_assert_text(&st, "xcall pending in slot with no IPI pending: "
+	    "cpu1 slot 0");
+	wd_assert_text(&st, "wd_stall_fn");
+	assert_int_equal(atomic_load_int(&s.s_ran), 0);
+
+	/* Send it by hand; then it runs. */
+	x86_send_ipi(xcs_cpu(1), X86_IPI_XCALL);
+	assert_true(tu_wait_uint(&s.s_ran, 1));
+	tu_shutdown();
+}
+
+static void
+test_dropped_ipi_resent(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+
+	wd_boot(2, 0, 1);
+	s.s_xc[0][0].xc_func = wd_stall_fn;
+	s.s_xc[0][0].xc_arg = &s;
+	forget_ipi(xcs_cpu(1), &s.s_xc[0][0]);
+
+	wd_expect(XCS_STALL_NOIPI, 1, &st);
+	assert_true(st.st_resent);
+	wd_assert_text(&st, "resent the xcall IPI");
+	assert_true(tu_wait_uint(&s.s_ran, 1));
+	tu_shutdown();
+}
+
+/* Busy but healthy CPUs, for several timeouts: not a word. */
+static void
+test_quiet_when_healthy(void **state)
+{
+	struct pattern_rec pr;
+	uint64_t end;
+	unsigned int i;
+
+	wd_boot(3, 0, 0);
+	pattern_rec_init(&pr);
+	end = tu_now_ms() + 4 * WD_MS;
+	for (i = 0; i < 1000 || tu_now_ms() < end; i++) {
+		pattern_spin(xcs_cpu(1 + i % 2), &pr);
+		pattern_bcast_spin(&pr);
+		if (i % 16 == 0)
+			pattern_sync(xcs_cpu(2), &pr);
+	}
+	/* Idle CPUs are not stalls either. */
+	end = tu_now_ms() + 2 * WD_MS;
+	while (tu_now_ms() < end)
+		sched_yield();
+	pthread_mutex_lock(&wd_mtx);
+	if (wd_nseen != 0)
+		fail_msg("unexpected report: %s", wd_text[0]);
+	pthread_mutex_unlock(&wd_mtx);
+	tu_shutdown();
+}
+
+/* XCALLSIM_WATCHDOG sets the defaults; nonsense fails the boot. */
+static void
+test_environment(void **state)
+{
+	struct xcs_config cfg;
+
+	setenv("XCALLSIM_WATCHDOG", "250,panic,resend", 1);
+	xcs_config_init(&cfg);
+	assert_int_equal(cfg.xc_watchdog_ms, 250);
+	assert_int_equal(cfg.xc_watchdog_panic, 1);
+	assert_int_equal(cfg.xc_watchdog_resend, 1);
+
+	setenv("XCALLSIM_WATCHDOG", "0", 1);
+	xcs_config_init(&cfg);
+	assert_int_equal(cfg.xc_watchdog_ms, 0);
+	assert_int_equal(cfg.xc_watchdog_panic, 0);
+
+	setenv("XCALLSIM_WATCHDOG", "5s", 1);
+	xcs_config_init(&cfg);
+	assert_int_equal(xcs_boot(&cfg), EINVAL);
+	assert_non_null(strstr(xcs_errstr(), "XCALLSIM_WATCHDOG=\"5s\""));
+
+	setenv("XCALLSIM_WATCHDOG", "100,loud", 1);
+	xcs_config_init(&cfg);
+	assert_int_equal(xcs_boot(&cfg), EINVAL);
+	unsetenv("XCALLSIM_WATCHDOG");
+
+	xcs_config_init(&cfg);
+	assert_int_equal(cfg.xc_watchdog_ms, 5000);
+	cfg.xc_watchdog_ms = 3600001;
+	assert_int_equal(xcs_boot(&cfg), EINVAL);
+	assert_non_null(strstr(xcs_errstr(), "more than an hour"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		TU_TEST(test_spin_reported_then_unstuck),
+		TU_TEST(test_stale_slot_reported),
+		TU_TEST(test_deadlock_cycle),
+		TU_TEST(test_spin_panics),
+		TU_TEST(test_dropped_ipi_reported),
+		TU_TEST(test_dropped_ipi_resent),
+		TU_TEST(test_quiet_when_healthy),
+		TU_TEST(test_environment),
+	};
+
+	/* The tests set their own timeouts. */
+	unsetenv("XCALLSIM_WATCHDOG");
+	tu_filter();
+	return (cmocka_run_group_tests(tests, NULL, NULL));
+}
