@@ -62,6 +62,7 @@ struct xcs_config {
 	unsigned int	xc_watchdog_ms;	/* stall timeout; 0 turns it off */
 	int		xc_watchdog_panic; /* panic the stuck CPU, not report */
 	int		xc_watchdog_resend; /* resend an IPI found dropped */
+	const char	*xc_faults;	/* fault injection; see below */
 };
 
 /* Per-CPU counters. */
@@ -78,12 +79,22 @@ struct xcs_stats {
 	uint64_t	xs_ipi_taken;	/* IPIs this CPU handled */
 	uint64_t	xs_ipi_deferred; /* arrived at or above IPL_IPI */
 	uint64_t	xs_soft_deferred; /* IPIs whose soft work waited */
+	uint64_t	xs_ipi_dropped;	/* IPIs the drop fault swallowed */
+	uint64_t	xs_faults;	/* faults injected on this CPU */
 };
 
 /*
  * Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue, a
- * 5 s watchdog that reports.  XCALLSIM_WATCHDOG in the environment
- * ("ms[,panic][,resend]", "0" for off) changes the watchdog defaults.
+ * 5 s watchdog that reports, no faults.  XCALLSIM_WATCHDOG in the
+ * environment ("ms[,panic][,resend]", "0" for off) changes the watchdog
+ * defaults, XCALLSIM_FAULTS the fault specification.
+ *
+ * Faults, seeded per CPU, each with a probability P per chance:
+ * "seed=N,drop=P,delay=P[:us],dup=P,early=P,spurious=P,stall=P[:IPL[:us]]"
+ * drops an xcall IPI, delays ringing it by up to us microseconds, sends
+ * it twice, sends one before the xcall is in its slot, sends one to a
+ * CPU with empty slots, or makes a CPU taking an IPI sit at IPL for us
+ * microseconds first.  Dropped IPIs are for the watchdog to find.
  */
 void	xcs_config_init(struct xcs_config *);
 

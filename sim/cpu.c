@@ -376,6 +376,7 @@ xcs_config_init(struct xcs_config *cfg)
 	cfg->xc_sir_layout = XCS_SIR_COMMITTED;
 	cfg->xc_watchdog_ms = 5000;
 	xcs_watchdog_env(cfg);
+	cfg->xc_faults = getenv("XCALLSIM_FAULTS");
 }
 
 static int
@@ -454,6 +455,7 @@ xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 	xc->xc_state = XCS_RUNNING;
 	xc->xc_doing = n == 0 ? "process" : "idle";
 	xc->xc_spin_target = -1;
+	xcs_faults_seed(xc, n);
 	xc->xc_proc.p_stat = SONPROC;
 	xc->xc_proc.p_tid = (int)n;
 	xc->xc_proc.p_cpu = ci;
@@ -566,6 +568,10 @@ xcs_boot(const struct xcs_config *cfg)
 		xcs_seterr("xcs_boot: a machine with %u CPUs is already "
 		    "booted; xcs_shutdown it first", xm->xm_ncpus);
 		return (EBUSY);
+	}
+	if ((error = xcs_faults_init(cfg)) != 0) {
+		xcs_atomic_store(&xcs_booted, 0);
+		return (error);
 	}
 	if ((error = xcs_machine_alloc(cfg->xc_ncpus)) != 0) {
 		xcs_seterr("xcs_boot: no memory for %u CPUs", cfg->xc_ncpus);

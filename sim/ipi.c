@@ -54,6 +54,8 @@ void (*ipifunc[X86_NIPI])(struct cpu_info *) = {
 	[11] = x86_64_ipi_xcall,	/* X86_IPI_XCALL */
 };
 
+static void	xcs_fault_extra_ipis(struct cpu_info *, struct cpu_info *);
+
 static struct sigaction xcs_ipi_oldact;
 static int xcs_ipi_installed;
 
@@ -163,6 +165,12 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 	 */
 	s = splraise(IPL_IPI);
 
+	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_drop)) {
+		XCS_STAT_INC(self, xs_ipi_dropped);
+		splx(s);
+		return;
+	}
+
 	/*
 	 * The fetch-or is a full barrier: it orders everything this CPU
 	 * stored before (the slot it claimed) before the target can see
@@ -174,10 +182,31 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 	old = xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask);
 	if (old != 0)
 		XCS_STAT_INC(self, xs_ipi_coalesced);
-	else
+	else {
+		if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_delay))
+			xcs_fault_delay(self, xcs_faults.f_delay_us);
 		xcs_ring(self, ci);
+	}
+	if (xcs_faults.f_on)
+		xcs_fault_extra_ipis(self, ci);
 
 	splx(s);
+}
+
+/*
+ * The dup and spurious faults: the same IPI once more, and one to a CPU
+ * chosen at random.  Sent as the watchdog resends, uncounted as sends.
+ */
+static void
+xcs_fault_extra_ipis(struct cpu_info *self, struct cpu_info *ci)
+{
+	struct cpu_info *other;
+
+	if (xcs_fault(self, xcs_faults.f_dup))
+		xcs_ipi_resend(ci);
+	if (xcs_fault(self, xcs_faults.f_spurious) &&
+	    (other = xcs_fault_other_cpu(self)) != NULL)
+		xcs_ipi_resend(other);
 }
 
 void
@@ -289,6 +318,9 @@ xcs_slot_check(volatile void *p, void *o, void *n)
 		panic("cpu_xcall: cpu%u at %s posted xcall %p with a NULL "
 		    "function to cpu%u", self->ci_cpuid,
 		    xcs_ipl_name(self->ci_ilevel), xc, target->ci_cpuid);
+	/* The early fault: an IPI that overtakes the xcall it is for. */
+	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_early))
+		xcs_ipi_resend(target);
 }
 
 void

@@ -267,6 +267,14 @@ xcs_intr_ipi(struct cpu_info *ci)
 		return;
 	}
 
+	/* The stall fault, not nested in itself. */
+	if (xcs_faults.f_on && !ci->ci_xcs->xc_stalling &&
+	    xcs_fault(ci, xcs_faults.f_stall)) {
+		ci->ci_xcs->xc_stalling = 1;
+		xcs_fault_stall(ci);
+		ci->ci_xcs->xc_stalling = 0;
+	}
+
 	xcs_set_ilevel(ci, IPL_IPI);
 	xcs_run_ipi(ci, is, s);
 	xcs_spl_lower(ci, s);

@@ -70,6 +70,8 @@ struct xcs_cpu {
 	int			 xc_spin_target; /* [a] full CPU, or -1 */
 	void			*xc_last_func;	/* [a] last xcall taken */
 	const char		*xc_spunout;	/* [a] set by the monitor */
+	uint64_t		 xc_rng;	/* [o] fault generator */
+	int			 xc_stalling;	/* [o] in a stall fault */
 
 	/*
 	 * xs_received is the one counter other CPUs write; on a line of
@@ -146,5 +148,23 @@ void	xcs_progress(struct cpu_info *);
 
 /* ipi.c */
 void	xcs_ipi_resend(struct cpu_info *);
+
+/* fault.c: thresholds on 32 random bits; 0 means never. */
+struct xcs_faults {
+	int		f_on;
+	uint64_t	f_seed;
+	uint32_t	f_drop, f_delay, f_dup, f_early, f_spurious, f_stall;
+	unsigned int	f_delay_us;
+	int		f_stall_ipl;
+	unsigned int	f_stall_us;
+};
+extern struct xcs_faults xcs_faults;
+
+int	xcs_faults_init(const struct xcs_config *);
+void	xcs_faults_seed(struct xcs_cpu *, unsigned int);
+int	xcs_fault(struct cpu_info *, uint32_t);
+struct cpu_info *xcs_fault_other_cpu(struct cpu_info *);
+void	xcs_fault_delay(struct cpu_info *, unsigned int);
+void	xcs_fault_stall(struct cpu_info *);
 
 #endif /* _XCS_H_ */

@@ -107,11 +107,12 @@ wd_expect(enum xcs_stall_kind kind, int cpu, struct xcs_stall *out)
 }
 
 static void
-wd_boot(unsigned int ncpus, int panic, int resend)
+wd_boot_faults(unsigned int ncpus, int panic, int resend, const char *faults)
 {
 	struct xcs_config cfg;
 
 	xcs_config_init(&cfg);
+	cfg.xc_faults = faults;
 	cfg.xc_ncpus = ncpus;
 	cfg.xc_watchdog_ms = WD_MS;
 	cfg.xc_watchdog_panic = panic;
@@ -119,6 +120,12 @@ wd_boot(unsigned int ncpus, int panic, int resend)
 	wd_forget();
 	xcs_watchdog_intercept(wd_hook, NULL);
 	tu_boot_config(&cfg);
+}
+
+static void
+wd_boot(unsigned int ncpus, int panic, int resend)
+{
+	wd_boot_faults(ncpus, panic, resend, NULL);
 }
 
 static void
@@ -373,6 +380,55 @@ test_dropped_ipi_resent(void **state)
 	tu_shutdown();
 }
 
+/* The drop fault swallows every IPI; the watchdog finds and resends. */
+static void
+test_drop_fault_found(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+	struct xcs_stats xs;
+
+	wd_boot_faults(2, 0, 1, "seed=9,drop=1");
+	s.s_xc[0][0].xc_func = wd_stall_fn;
+	s.s_xc[0][0].xc_arg = &s;
+	cpu_xcall(xcs_cpu(1), &s.s_xc[0][0]);
+
+	wd_expect(XCS_STALL_NOIPI, 1, &st);
+	assert_int_equal(st.st_slot, 0);
+	assert_true(st.st_resent);
+	assert_true(tu_wait_uint(&s.s_ran, 1));
+	assert_int_equal(xcs_stats(0, &xs), 0);
+	assert_int_equal(xs.xs_ipi_dropped, 1);
+	assert_int_equal(xs.xs_ipi_sent, 0);
+	tu_shutdown();
+}
+
+/* Specifications that do not parse fail the boot, naming themselves. */
+static void
+test_fault_spec(void **state)
+{
+	static const char *const bad[] = {
+		"drop=2", "drop=-0.1", "bogus=0.5", "delay=0.1:0",
+		"stall=0.1:IPL_FOO", "stall=0.1:IPL_HIGH:0", "seed=x",
+		"dup", "dup=0.1:5", ",",
+	};
+	struct xcs_config cfg;
+	size_t i;
+
+	for (i = 0; i < nitems(bad); i++) {
+		xcs_config_init(&cfg);
+		cfg.xc_faults = bad[i];
+		assert_int_equal(xcs_boot(&cfg), EINVAL);
+		if (strstr(xcs_errstr(), bad[i]) == NULL)
+			fail_msg("\"%s\": %s", bad[i], xcs_errstr());
+	}
+	xcs_config_init(&cfg);
+	cfg.xc_faults = "seed=4,delay=0.5:20,dup=0.1,early=0.1,"
+	    "spurious=0.1,stall=0.1:IPL_VM:50";
+	tu_boot_config(&cfg);
+	tu_shutdown();
+}
+
 /* Busy but healthy CPUs, for several timeouts: not a word. */
 static void
 test_quiet_when_healthy(void **state)
@@ -445,12 +501,15 @@ main(void)
 		TU_TEST(test_spin_panics),
 		TU_TEST(test_dropped_ipi_reported),
 		TU_TEST(test_dropped_ipi_resent),
+		TU_TEST(test_drop_fault_found),
+		TU_TEST(test_fault_spec),
 		TU_TEST(test_quiet_when_healthy),
 		TU_TEST(test_environment),
 	};
 
-	/* The tests set their own timeouts. */
+	/* The tests set their own timeouts and faults. */
 	unsetenv("XCALLSIM_WATCHDOG");
+	unsetenv("XCALLSIM_FAULTS");
 	tu_filter();
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

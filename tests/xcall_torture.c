@@ -834,6 +834,25 @@ check_leaks(int threads, int fds, long rss_boot, long rss_end)
 	}
 }
 
+/*
+ * Under XCALLSIM_FAULTS the run is only worth something if faults were
+ * injected: none at all means the knobs did nothing.
+ */
+static void
+check_faults(const struct xcs_stats *t)
+{
+	const char *spec = getenv("XCALLSIM_FAULTS");
+
+	if (spec == NULL || *spec == '\0')
+		return;
+	printf("xcall_torture: faults \"%s\": %" PRIu64 " injected, %"
+	    PRIu64 " IPIs dropped\n", spec, t->xs_faults, t->xs_ipi_dropped);
+	if (t->xs_faults == 0) {
+		warnx("XCALLSIM_FAULTS is set but no fault was injected");
+		failed_on(0, F_COUNTERS, 0, 0, 0);
+	}
+}
+
 /* The machine's own counters against what the workers did. */
 static void
 check_counters(void)
@@ -858,13 +877,14 @@ check_counters(void)
 		    t.xs_posted, t.xs_dispatched);
 		failed_on(0, F_COUNTERS, 0, 0, 0);
 	}
-	if (t.xs_ipi_sent + t.xs_ipi_coalesced + t.xs_ipi_skipped !=
-	    t.xs_posted) {
-		warnx("IPIs sent + coalesced + skipped = %" PRIu64 ", posts %"
-		    PRIu64, t.xs_ipi_sent + t.xs_ipi_coalesced +
-		    t.xs_ipi_skipped, t.xs_posted);
+	if (t.xs_ipi_sent + t.xs_ipi_coalesced + t.xs_ipi_skipped +
+	    t.xs_ipi_dropped != t.xs_posted) {
+		warnx("IPIs sent + coalesced + skipped + dropped = %" PRIu64
+		    ", posts %" PRIu64, t.xs_ipi_sent + t.xs_ipi_coalesced +
+		    t.xs_ipi_skipped + t.xs_ipi_dropped, t.xs_posted);
 		failed_on(0, F_COUNTERS, 0, 0, 0);
 	}
+	check_faults(&t);
 }
 
 /* Run the workers on every CPU; cpu0's runs on this thread. */

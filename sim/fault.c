@@ -1,0 +1,285 @@
+/*	xcallsim: sim/fault.c, seeded fault injection	*/
+
+/*
+ * Copyright (c) 2026 The xcallsim developers
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Fault injection.  Stress alone rarely lands in a window two events
+ * deep; these knobs put the machine there on purpose, each with a
+ * probability per chance, from a seeded generator per CPU:
+ *
+ *	drop=P		an xcall IPI is never sent
+ *	delay=P[:US]	the sender waits up to US microseconds (default
+ *			100) between marking the IPI and ringing
+ *	dup=P		the IPI is sent twice
+ *	early=P		an xcall IPI reaches the target before the xcall
+ *			is in its slot
+ *	spurious=P	with each IPI, another CPU gets an xcall IPI with
+ *			nothing in its slots
+ *	stall=P[:IPL[:US]]	a CPU taking an IPI first sits at IPL
+ *			(default IPL_HIGH) for US microseconds (default
+ *			1000), as Linux's test_csd_lock does
+ *	seed=N		the generators' seed (default 1)
+ *
+ * The specification comes from xc_faults or XCALLSIM_FAULTS, as
+ * "seed=7,delay=0.01:500,dup=0.01".  Everything here runs on the CPU's
+ * own thread, in the IPI path too: a per-CPU generator, atomics,
+ * clock_gettime and nanosleep only.
+ */
+
+#include <sys/param.h>
+#include <sys/systm.h>
+#include <sys/atomic.h>
+#include <sys/xcall.h>
+
+#include <machine/cpu.h>
+#include <machine/intr.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "xcs.h"
+
+struct xcs_faults xcs_faults;
+
+/* A probability as a threshold on 32 random bits. */
+static int
+xcs_fault_prob(const char *s, uint32_t *out)
+{
+	char *end;
+	double p;
+
+	errno = 0;
+	p = strtod(s, &end);
+	if (end == s || errno != 0 || p < 0 || p > 1 ||
+	    (*end != '\0' && *end != ':'))
+		return (-1);
+	*out = p >= 1 ? UINT32_MAX : (uint32_t)(p * 4294967296.0);
+	return (0);
+}
+
+/* ":N" after a probability, within [lo, hi]; absent leaves *out. */
+static int
+xcs_fault_arg(const char **s, unsigned long lo, unsigned long hi,
+    unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (**s != ':')
+		return (0);
+	errno = 0;
+	v = strtoul(*s + 1, &end, 10);
+	if (end == *s + 1 || errno != 0 || v < lo || v > hi)
+		return (-1);
+	*out = v;
+	*s = end;
+	return (0);
+}
+
+static int
+xcs_fault_ipl(const char **s, unsigned long *out)
+{
+	int ipl;
+
+	if (**s != ':' || strncmp(*s + 1, "IPL_", 4) != 0)
+		return (xcs_fault_arg(s, IPL_NONE, IPL_IPI, out));
+	for (ipl = IPL_NONE; ipl <= IPL_IPI; ipl++) {
+		const char *name = xcs_ipl_name(ipl);
+		size_t len = strlen(name);
+
+		if (strncmp(*s + 1, name, len) == 0 &&
+		    ((*s)[len + 1] == '\0' || (*s)[len + 1] == ':')) {
+			*out = ipl;
+			*s += len + 1;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/* One "name=value" of the specification. */
+static int
+xcs_fault_item(struct xcs_faults *f, char *item)
+{
+	char *val = strchr(item, '=');
+	const char *rest;
+	unsigned long v;
+	char *end;
+
+	if (val == NULL)
+		return (-1);
+	*val++ = '\0';
+	if (strcmp(item, "seed") == 0) {
+		errno = 0;
+		f->f_seed = strtoull(val, &end, 10);
+		return (end == val || *end != '\0' || errno != 0 ? -1 : 0);
+	}
+	rest = strchr(val, ':') != NULL ? strchr(val, ':') : "";
+	if (strcmp(item, "drop") == 0)
+		return (xcs_fault_prob(val, &f->f_drop) || *rest ? -1 : 0);
+	if (strcmp(item, "dup") == 0)
+		return (xcs_fault_prob(val, &f->f_dup) || *rest ? -1 : 0);
+	if (strcmp(item, "early") == 0)
+		return (xcs_fault_prob(val, &f->f_early) || *rest ? -1 : 0);
+	if (strcmp(item, "spurious") == 0)
+		return (xcs_fault_prob(val, &f->f_spurious) || *rest ?
+		    -1 : 0);
+	if (strcmp(item, "delay") == 0) {
+		v = f->f_delay_us;
+		if (xcs_fault_prob(val, &f->f_delay) ||
+		    xcs_fault_arg(&rest, 1, 1000000, &v) || *rest)
+			return (-1);
+		f->f_delay_us = v;
+		return (0);
+	}
+	if (strcmp(item, "stall") == 0) {
+		v = f->f_stall_ipl;
+		if (xcs_fault_prob(val, &f->f_stall) ||
+		    xcs_fault_ipl(&rest, &v))
+			return (-1);
+		f->f_stall_ipl = v;
+		v = f->f_stall_us;
+		if (xcs_fault_arg(&rest, 1, 10000000, &v) || *rest)
+			return (-1);
+		f->f_stall_us = v;
+		return (0);
+	}
+	return (-1);
+}
+
+/* Parse cfg's specification into xcs_faults; EINVAL naming it if bad. */
+int
+xcs_faults_init(const struct xcs_config *cfg)
+{
+	struct xcs_faults f;
+	char *copy, *list, *item;
+	int bad = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.f_seed = 1;
+	f.f_delay_us = 100;
+	f.f_stall_ipl = IPL_HIGH;
+	f.f_stall_us = 1000;
+	if (cfg->xc_faults != NULL && *cfg->xc_faults != '\0') {
+		if ((copy = strdup(cfg->xc_faults)) == NULL)
+			return (ENOMEM);
+		list = copy;
+		while (!bad && (item = strsep(&list, ",")) != NULL)
+			bad = xcs_fault_item(&f, item) != 0;
+		free(copy);
+		if (bad) {
+			xcs_seterr("xcs_boot: faults \"%s\": want seed=N, "
+			    "drop=P, delay=P[:us], dup=P, early=P, "
+			    "spurious=P, stall=P[:IPL[:us]], comma-separated",
+			    cfg->xc_faults);
+			return (EINVAL);
+		}
+		f.f_on = f.f_drop || f.f_delay || f.f_dup || f.f_early ||
+		    f.f_spurious || f.f_stall;
+	}
+	xcs_faults = f;
+	return (0);
+}
+
+/* Seed CPU n's generator: splitmix64 of the seed and n. */
+void
+xcs_faults_seed(struct xcs_cpu *xc, unsigned int n)
+{
+	uint64_t z = xcs_faults.f_seed + 0x9e3779b97f4a7c15ULL * (n + 1);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	xc->xc_rng = (z ^ (z >> 31)) | 1;
+}
+
+/*
+ * xorshift64* on this CPU's state.  A nested handler may reuse a value
+ * the interrupted code was about to use; that costs nothing here.
+ */
+static uint32_t
+xcs_fault_random(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	uint64_t x = xc->xc_rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	xc->xc_rng = x;
+	return ((uint32_t)((x * 0x2545f4914f6cdd1dULL) >> 32));
+}
+
+/* Whether the fault with threshold p strikes now, counted if it does. */
+int
+xcs_fault(struct cpu_info *ci, uint32_t p)
+{
+	if (p == 0 || ci == NULL || xcs_fault_random(ci) >= p)
+		return (0);
+	XCS_STAT_INC(ci, xs_faults);
+	return (1);
+}
+
+/* A random CPU other than ci, or NULL on a machine of one. */
+struct cpu_info *
+xcs_fault_other_cpu(struct cpu_info *ci)
+{
+	unsigned int n = xcs_machine.xm_ncpus, pick;
+
+	if (n < 2)
+		return (NULL);
+	pick = xcs_fault_random(ci) % (n - 1);
+	if (pick >= ci->ci_cpuid)
+		pick++;
+	return (&xcs_machine.xm_cpus[pick]);
+}
+
+/* Up to us microseconds, chosen at random, in the host's sleep. */
+void
+xcs_fault_delay(struct cpu_info *ci, unsigned int us)
+{
+	struct timespec ts;
+	unsigned int t = 1 + xcs_fault_random(ci) % us;
+
+	ts.tv_sec = t / 1000000;
+	ts.tv_nsec = (long)(t % 1000000) * 1000;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		continue;
+}
+
+/*
+ * The stall fault: sit at the configured IPL for the configured time
+ * before taking the IPI, spinning as a CPU would.
+ */
+void
+xcs_fault_stall(struct cpu_info *ci)
+{
+	struct timespec t0, t;
+	int64_t us;
+	int s;
+
+	s = splraise(xcs_faults.f_stall_ipl);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		CPU_BUSY_CYCLE();
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		us = (t.tv_sec - t0.tv_sec) * 1000000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000;
+	} while (us < xcs_faults.f_stall_us);
+	splx(s);
+}
