@@ -287,6 +287,9 @@ xcs_ipi_uninstall(void)
  * from the claims and the slots.
  */
 static __thread int xcs_slot_was_full;
+static __thread void *xcs_posting_func, *xcs_posting_arg;
+
+static void	xcs_slot_note(struct cpu_info *, volatile void *);
 
 static struct cpu_info *
 xcs_slot_cpu(volatile void *p)
@@ -318,6 +321,12 @@ xcs_slot_check(volatile void *p, void *o, void *n)
 		panic("cpu_xcall: cpu%u at %s posted xcall %p with a NULL "
 		    "function to cpu%u", self->ci_cpuid,
 		    xcs_ipl_name(self->ci_ilevel), xc, target->ci_cpuid);
+	/*
+	 * Read now, while the poster certainly owns the xcall: once it
+	 * is in the slot it may run and be reused at any moment.
+	 */
+	xcs_posting_func = (void *)xc->xc_func;
+	xcs_posting_arg = xc->xc_arg;
 	/* The early fault: an IPI that overtakes the xcall it is for. */
 	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_early))
 		xcs_ipi_resend(target);
@@ -335,12 +344,33 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		xcs_atomic_add_nv(&target->ci_xcs->xc_received, 1);
 		xcs_slot_was_full = 0;
 		xcs_progress(self);
+		xcs_slot_note(target, p);
 	} else {
 		xcs_slot_was_full = 1;
 		/* Only this CPU writes it; the monitor reads it. */
 		xcs_atomic_store(&self->ci_xcs->xc_spin_target,
 		    (int)target->ci_cpuid);
 	}
+}
+
+/*
+ * Note what went into slot p of target, for the state dump and the
+ * watchdog, which must not read the xcall itself.  The stores are
+ * atomic only for those readers; a slot taken and refilled at once may
+ * show its last xcall for a moment.
+ */
+static void
+xcs_slot_note(struct cpu_info *target, volatile void *p)
+{
+	struct xcs_cpu *xc = target->ci_xcs;
+	size_t i;
+
+	i = (size_t)((char *)p - (char *)target->ci_xcall.xci_xcalls) /
+	    sizeof(target->ci_xcall.xci_xcalls[0]);
+	if (i >= nitems(xc->xc_slot_func))
+		return;
+	xcs_atomic_store(&xc->xc_slot_func[i], xcs_posting_func);
+	xcs_atomic_store(&xc->xc_slot_arg[i], xcs_posting_arg);
 }
 
 /*

@@ -104,8 +104,8 @@ xcs_dump_slots(FILE *f, struct cpu_info *ci)
 			continue;
 		}
 		fprintf(f, " [%zu] ", i);
-		xcs_print_fn(f, (void *)xc->xc_func);
-		fprintf(f, "(%p)", xc->xc_arg);
+		xcs_print_fn(f, xcs_atomic_load(&ci->ci_xcs->xc_slot_func[i]));
+		fprintf(f, "(%p)", xcs_atomic_load(&ci->ci_xcs->xc_slot_arg[i]));
 	}
 	fprintf(f, "\n");
 }

@@ -242,7 +242,7 @@ xcs_wd_cycle(struct xcs_watchdog *wd, unsigned int n, uint64_t now,
     unsigned int *cycle)
 {
 	struct xcs_wd_cpu *wc;
-	unsigned int len = 0;
+	unsigned int i, len = 0;
 	int cur = (int)n, next;
 
 	for (;;) {
@@ -256,14 +256,22 @@ xcs_wd_cycle(struct xcs_watchdog *wd, unsigned int n, uint64_t now,
 		    now - wc->wc_spin_since < wd->wd_ms)
 			return (0);
 		if (next == (int)n)
-			return (len);
+			break;
 		if (len == XCS_STALL_MAXCYCLE)
 			return (0);
-		for (unsigned int i = 0; i < len; i++)
+		for (i = 0; i < len; i++)
 			if (cycle[i] == (unsigned int)next)
 				return (0);
 		cur = next;
 	}
+	/*
+	 * A member that can run its own xcalls will empty its slots and
+	 * let its waiter go: only a cycle of masked CPUs is a deadlock.
+	 */
+	for (i = 0; i < len; i++)
+		if (!xcs_wd_masked(xcs_wd_cpu_info(cycle[i])))
+			return (0);
+	return (len);
 }
 
 static void
@@ -423,7 +431,6 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 {
 	struct xcs_wd_cpu *wc = &wd->wd_cpus[n];
 	struct cpu_info *ci = xcs_wd_cpu_info(n);
-	struct xcall *xc;
 	struct xcs_stall st;
 	char *text;
 	size_t size;
@@ -436,16 +443,14 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 	st.st_slot = slot;
 	if ((f = open_memstream(&text, &size)) == NULL)
 		return;
-	xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[slot]);
 	if (noipi)
 		fprintf(f, "watchdog: xcall pending in slot with no IPI "
 		    "pending: cpu%u slot %d has held ", n, slot);
 	else
 		fprintf(f, "watchdog: cpu%u slot %d has held ", n, slot);
-	if (xc != NULL)
-		xcs_print_fn(f, (void *)xc->xc_func);
+	xcs_print_fn(f, xcs_atomic_load(&ci->ci_xcs->xc_slot_func[slot]));
 	fprintf(f, "(%p) for %u ms without a dispatch pass on cpu%u",
-	    xc != NULL ? xc->xc_arg : NULL, st.st_ms, n);
+	    xcs_atomic_load(&ci->ci_xcs->xc_slot_arg[slot]), st.st_ms, n);
 	if (noipi && wd->wd_resend) {
 		xcs_ipi_resend(ci);
 		st.st_resent = 1;

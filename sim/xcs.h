@@ -69,6 +69,8 @@ struct xcs_cpu {
 	uint64_t		 xc_progress;	/* [a] claims, sleeps, jobs */
 	int			 xc_spin_target; /* [a] full CPU, or -1 */
 	void			*xc_last_func;	/* [a] last xcall taken */
+	void			*xc_slot_func[4]; /* [a] what each slot got */
+	void			*xc_slot_arg[4]; /* [a] ... as posted */
 	const char		*xc_spunout;	/* [a] set by the monitor */
 	uint64_t		 xc_rng;	/* [o] fault generator */
 	int			 xc_stalling;	/* [o] in a stall fault */
