@@ -823,7 +823,7 @@ xcs_cpu_unquiet(struct cpu_info *ci)
 	return (NULL);
 }
 
-static uint64_t
+uint64_t
 xcs_now_ms(void)
 {
 	struct timespec ts;

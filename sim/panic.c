@@ -93,6 +93,7 @@ xcs_print_fn(FILE *f, void *fn)
 static void
 xcs_dump_slots(FILE *f, struct cpu_info *ci)
 {
+	struct xcs_cpu *xcs = ci->ci_xcs;
 	struct xcall *xc;
 	size_t i;
 
@@ -104,8 +105,8 @@ xcs_dump_slots(FILE *f, struct cpu_info *ci)
 			continue;
 		}
 		fprintf(f, " [%zu] ", i);
-		xcs_print_fn(f, xcs_atomic_load(&ci->ci_xcs->xc_slot_func[i]));
-		fprintf(f, "(%p)", xcs_atomic_load(&ci->ci_xcs->xc_slot_arg[i]));
+		xcs_print_fn(f, xcs_atomic_load(&xcs->xc_slot_func[i]));
+		fprintf(f, "(%p)", xcs_atomic_load(&xcs->xc_slot_arg[i]));
 	}
 	fprintf(f, "\n");
 }

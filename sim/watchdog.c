@@ -65,7 +65,7 @@
 /* What the monitor remembers of one CPU between two looks. */
 struct xcs_wd_cpu {
 	uint64_t	wc_busy;		/* xc_spins at the last look */
-	uint64_t	wc_progress;		/* xc_progress at the last look */
+	uint64_t	wc_progress;		/* xc_progress then */
 	uint64_t	wc_spin_since;		/* ms; 0 if not spinning */
 	uint64_t	wc_spin_next;		/* ms; 0 if not reported */
 	void		*wc_slot[XCS_NSLOTS];	/* each slot at the last look */
@@ -146,15 +146,6 @@ xcs_watchdog_check(const struct xcs_config *cfg)
 		return (EINVAL);
 	}
 	return (0);
-}
-
-static uint64_t
-xcs_wd_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* A CPU made progress: the monitor stops counting its spin. */
@@ -511,7 +502,7 @@ static void
 xcs_wd_look(struct xcs_watchdog *wd)
 {
 	unsigned int n, ncpus = xcs_machine.xm_ncpus;
-	uint64_t now = xcs_wd_now();
+	uint64_t now = xcs_now_ms();
 
 	for (n = 0; n < ncpus; n++)
 		xcs_wd_look_spin(wd, n, now);
@@ -537,7 +528,7 @@ xcs_wd_main(void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	period.tv_sec = ms / 1000;
 	period.tv_nsec = (long)(ms % 1000) * 1000000;
-	wd->wd_last = xcs_wd_now();
+	wd->wd_last = xcs_now_ms();
 	while (!xcs_atomic_load(&wd->wd_stop)) {
 		futex_async(&wd->wd_stop, FUTEX_WAIT, 0, &period, NULL, 0);
 		/* After a panic the machine is stopped: nothing to say. */

@@ -120,6 +120,7 @@ void	xcs_cpu_wait_timed(struct cpu_info *, int (*)(void *), void *, int,
 int	xcs_is_cpu(const struct cpu_info *);
 void	xcs_check_cpu(const struct cpu_info *, const char *);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
+uint64_t xcs_now_ms(void);
 void	xcs_seterr(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 

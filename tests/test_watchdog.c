@@ -207,6 +207,27 @@ poster(void *arg)
 	post_five(s, 0, xcs_cpu(2));
 }
 
+/* cpu2 holds IPL_VM, cpu1 fills its slots and spins. */
+static void
+stall_begin(struct stall *s, int panic)
+{
+	wd_boot(3, panic, 0);
+	start_on(2, holder, s);
+	start_on(1, poster, s);
+}
+
+/* cpu2 lowers; cpu's stall ends and both jobs finish. */
+static void
+stall_end(struct stall *s, int cpu, struct xcs_stall *st)
+{
+	atomic_store_int(&s->s_release, 1);
+	wd_expect(XCS_STALL_UNSTUCK, cpu, st);
+	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(xcs_cpu_join(2), 0);
+	assert_true(tu_wait_uint(&s->s_ran, 5));
+	tu_shutdown();
+}
+
 /* A CPU spins on a CPU at IPL_VM, then gets unstuck when it lowers. */
 static void
 test_spin_reported_then_unstuck(void **state)
@@ -214,10 +235,7 @@ test_spin_reported_then_unstuck(void **state)
 	struct stall s = { 0 };
 	struct xcs_stall st;
 
-	wd_boot(3, 0, 0);
-	start_on(2, holder, &s);
-	start_on(1, poster, &s);
-
+	stall_begin(&s, 0);
 	wd_expect(XCS_STALL_SPIN, 1, &st);
 	assert_int_equal(st.st_target, 2);
 	assert_int_equal(st.st_target_ipl, IPL_VM);
@@ -226,13 +244,7 @@ test_spin_reported_then_unstuck(void **state)
 	wd_assert_text(&st, "waiting for cpu2's full xcall slots");
 	wd_assert_text(&st, "IPL_VM, which masks its xcall dispatch");
 	wd_assert_text(&st, "wd_stall_fn");
-
-	atomic_store_int(&s.s_release, 1);
-	wd_expect(XCS_STALL_UNSTUCK, 1, &st);
-	assert_int_equal(xcs_cpu_join(1), 0);
-	assert_int_equal(xcs_cpu_join(2), 0);
-	assert_true(tu_wait_uint(&s.s_ran, 5));
-	tu_shutdown();
+	stall_end(&s, 1, &st);
 }
 
 /* Its slots stay full meanwhile: the stale slot is reported too. */
@@ -242,21 +254,13 @@ test_stale_slot_reported(void **state)
 	struct stall s = { 0 };
 	struct xcs_stall st;
 
-	wd_boot(3, 0, 0);
-	start_on(2, holder, &s);
-	start_on(1, poster, &s);
-
+	stall_begin(&s, 0);
 	wd_expect(XCS_STALL_SLOT, 2, &st);
 	assert_int_equal(st.st_ipl, IPL_VM);
 	wd_assert_text(&st, "without a dispatch pass on cpu2");
 	wd_assert_text(&st, "its IPL_VM masks the dispatch");
-
-	atomic_store_int(&s.s_release, 1);
-	wd_expect(XCS_STALL_UNSTUCK, 2, &st);
+	stall_end(&s, 2, &st);
 	assert_true(st.st_slot >= 0);
-	assert_int_equal(xcs_cpu_join(1), 0);
-	assert_int_equal(xcs_cpu_join(2), 0);
-	tu_shutdown();
 }
 
 /*
@@ -310,9 +314,7 @@ test_spin_panics(void **state)
 	struct stall s = { 0 };
 	const char *msg;
 
-	wd_boot(3, 1, 0);
-	start_on(2, holder, &s);
-	start_on(1, poster, &s);
+	stall_begin(&s, 1);
 
 	assert_int_equal(xcs_cpu_join(1), ECANCELED);
 	msg = xcs_panic_message();
@@ -328,6 +330,14 @@ test_spin_panics(void **state)
  * An MI change that fills a slot and forgets the IPI: the watchdog
  * says so, and with resend on it gets the xcall run.
  */
+static struct xcall *
+lone_xcall(struct stall *s)
+{
+	s->s_xc[0][0].xc_func = wd_stall_fn;
+	s->s_xc[0][0].xc_arg = s;
+	return (&s->s_xc[0][0]);
+}
+
 static void
 forget_ipi(struct cpu_info *ci, struct xcall *xc)
 {
@@ -344,9 +354,7 @@ test_dropped_ipi_reported(void **state)
 	struct xcs_stall st;
 
 	wd_boot(2, 0, 0);
-	s.s_xc[0][0].xc_func = wd_stall_fn;
-	s.s_xc[0][0].xc_arg = &s;
-	forget_ipi(xcs_cpu(1), &s.s_xc[0][0]);
+	forget_ipi(xcs_cpu(1), lone_xcall(&s));
 
 	wd_expect(XCS_STALL_NOIPI, 1, &st);
 	assert_int_equal(st.st_slot, 0);
@@ -369,9 +377,7 @@ test_dropped_ipi_resent(void **state)
 	struct xcs_stall st;
 
 	wd_boot(2, 0, 1);
-	s.s_xc[0][0].xc_func = wd_stall_fn;
-	s.s_xc[0][0].xc_arg = &s;
-	forget_ipi(xcs_cpu(1), &s.s_xc[0][0]);
+	forget_ipi(xcs_cpu(1), lone_xcall(&s));
 
 	wd_expect(XCS_STALL_NOIPI, 1, &st);
 	assert_true(st.st_resent);
@@ -389,9 +395,7 @@ test_drop_fault_found(void **state)
 	struct xcs_stats xs;
 
 	wd_boot_faults(2, 0, 1, "seed=9,drop=1");
-	s.s_xc[0][0].xc_func = wd_stall_fn;
-	s.s_xc[0][0].xc_arg = &s;
-	cpu_xcall(xcs_cpu(1), &s.s_xc[0][0]);
+	cpu_xcall(xcs_cpu(1), lone_xcall(&s));
 
 	wd_expect(XCS_STALL_NOIPI, 1, &st);
 	assert_int_equal(st.st_slot, 0);
