@@ -69,18 +69,18 @@ struct xcs_cpu {
 	uint64_t		 xc_progress;	/* [a] claims, sleeps, jobs */
 	int			 xc_spin_target; /* [a] full CPU, or -1 */
 	void			*xc_last_func;	/* [a] last xcall taken */
-	void			*xc_slot_func[4]; /* [a] what each slot got */
-	void			*xc_slot_arg[4]; /* [a] ... as posted */
 	const char		*xc_spunout;	/* [a] set by the monitor */
 	uint64_t		 xc_rng;	/* [o] fault generator */
 	int			 xc_stalling;	/* [o] in a stall fault */
 
 	/*
-	 * xs_received is the one counter other CPUs write; on a line of
-	 * its own it does not pull the target's counters away from it
-	 * on every post.
+	 * What other CPUs write when they post here: xs_received and what
+	 * went into each slot.  On lines of their own they do not pull
+	 * the lines this CPU writes away from it on every post.
 	 */
 	uint64_t		 xc_received __attribute__((__aligned__(64)));
+	void			*xc_slot_func[4]; /* [a] what each slot got */
+	void			*xc_slot_arg[4]; /* [a] ... as posted */
 } __attribute__((__aligned__(64)));
 
 /* One interrupt source: a bit in ci_ipending. */
