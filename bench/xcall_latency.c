@@ -363,11 +363,34 @@ floor_run(struct result *r, unsigned int mode, const char *name)
 	signal(SIGUSR2, SIG_DFL);
 }
 
-static unsigned int membar_stop;
+static unsigned int membar_stop;	/* [a] */
+static unsigned int membar_running;	/* [a] spinners started */
+
+/*
+ * Pin the calling thread to host CPU cpu, or free it again with -1.
+ * membarrier(2) interrupts only the CPUs that run one of our threads
+ * right now; unpinned, the spinners were sometimes not running and the
+ * floor read 341 ns, a barrier that sent no IPI at all.
+ */
+static void
+pin(int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (cpu == -1 ? i < (int)sysconf(_SC_NPROCESSORS_ONLN) :
+		    i == cpu)
+			CPU_SET(i, &set);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
 
 static void *
 membar_spinner(void *arg)
 {
+	pin((int)(uintptr_t)arg);
+	uatomic_inc(&membar_running);
 	while (!uatomic_read(&membar_stop))
 		caa_cpu_relax();
 	return (NULL);
@@ -391,8 +414,13 @@ floor_membarrier(struct result *r, unsigned int nthreads)
 	    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == -1)
 		err(1, "membarrier register");
 	membar_stop = 0;
+	membar_running = 0;
+	pin(0);
 	for (i = 0; i < nthreads; i++)
-		pthread_create(&t[i], NULL, membar_spinner, NULL);
+		pthread_create(&t[i], NULL, membar_spinner,
+		    (void *)(uintptr_t)(i + 1));
+	while (uatomic_read(&membar_running) < nthreads)
+		sched_yield();
 	r->r_mode = "membarrier";
 	r->r_idle = "-";
 	r->r_ncpus = nthreads + 1;
@@ -402,6 +430,7 @@ floor_membarrier(struct result *r, unsigned int nthreads)
 	uatomic_set(&membar_stop, 1);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
+	pin(-1);
 }
 
 /* The xcall modes, through the kernel API on the simulated machine. */
