@@ -390,6 +390,7 @@ static void *
 membar_spinner(void *arg)
 {
 	pin((int)(uintptr_t)arg);
+	/* Orders nothing: the main thread only counts the spinners. */
 	uatomic_inc(&membar_running);
 	while (!uatomic_read(&membar_stop))
 		caa_cpu_relax();

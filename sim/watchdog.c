@@ -33,8 +33,11 @@
  *   dispatch is stale, and if no IPI and no SIR_XCALL is pending
  *   either, nothing will ever run it.
  *
- * The monitor reads the CPUs with atomics only.  The one thing it
- * writes that a CPU reads is xc_spunout, the message a stuck CPU panics
+ * The monitor reads the CPUs with atomics only: they keep the reads
+ * whole and visible to a sanitizer, and the watchdog relies on no
+ * ordering from them, since a report is a snapshot and the next look
+ * corrects it; nor do the CPUs' counters for it.  The one thing it writes
+ * that a CPU reads is xc_spunout, the message a stuck CPU panics
  * with at its next CPU_BUSY_CYCLE when the watchdog is set to panic:
  * the stuck CPU panics, as in the kernel.
  */
