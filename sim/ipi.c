@@ -287,9 +287,9 @@ xcs_ipi_uninstall(void)
  * from the claims and the slots.
  */
 static __thread int xcs_slot_was_full;
-static __thread void *xcs_posting_func, *xcs_posting_arg;
+static __thread void *xcs_posting, *xcs_posting_func, *xcs_posting_arg;
 
-static void	xcs_slot_note(struct cpu_info *, volatile void *);
+static void	xcs_slot_note(struct cpu_info *, volatile void *, void *);
 
 static struct cpu_info *
 xcs_slot_cpu(volatile void *p)
@@ -325,6 +325,7 @@ xcs_slot_check(volatile void *p, void *o, void *n)
 	 * Read now, while the poster certainly owns the xcall: once it
 	 * is in the slot it may run and be reused at any moment.
 	 */
+	xcs_posting = xc;
 	xcs_posting_func = (void *)xc->xc_func;
 	xcs_posting_arg = xc->xc_arg;
 	/* The early fault: an IPI that overtakes the xcall it is for. */
@@ -344,7 +345,7 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		xcs_atomic_add_nv(&target->ci_xcs->xc_received, 1);
 		xcs_slot_was_full = 0;
 		xcs_progress(self);
-		xcs_slot_note(target, p);
+		xcs_slot_note(target, p, n);
 	} else {
 		xcs_slot_was_full = 1;
 		/* Only this CPU writes it; the monitor reads it. */
@@ -360,11 +361,14 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
  * show its last xcall for a moment.
  */
 static void
-xcs_slot_note(struct cpu_info *target, volatile void *p)
+xcs_slot_note(struct cpu_info *target, volatile void *p, void *n)
 {
 	struct xcs_cpu *xc = target->ci_xcs;
 	size_t i;
 
+	/* A post nested between check and claim noted its own xcall. */
+	if (n != xcs_posting)
+		xcs_posting_func = xcs_posting_arg = NULL;
 	i = (size_t)((char *)p - (char *)target->ci_xcall.xci_xcalls) /
 	    sizeof(target->ci_xcall.xci_xcalls[0]);
 	if (i >= nitems(xc->xc_slot_func))
