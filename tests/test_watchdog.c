@@ -162,13 +162,6 @@ wd_stall_fn(void *arg)
 	atomic_add_int_nv(&s->s_ran, 1);
 }
 
-static void
-wait_uint(unsigned int *p, unsigned int v)
-{
-	while (atomic_load_int(p) < v)
-		CPU_BUSY_CYCLE();
-}
-
 /*
  * Busy at IPL_VM, but not spinning in CPU_BUSY_CYCLE: the watchdog has
  * nothing to say about this CPU itself.
@@ -203,7 +196,7 @@ poster(void *arg)
 {
 	struct stall *s = arg;
 
-	wait_uint(&s->s_raised, 1);
+	(void)tu_wait_uint(&s->s_raised, 1);
 	post_five(s, 0, xcs_cpu(2));
 }
 
@@ -276,7 +269,7 @@ crosser(void *arg)
 
 	spl = splvm();
 	atomic_add_int_nv(&s->s_raised, 1);
-	wait_uint(&s->s_raised, 2);
+	(void)tu_wait_uint(&s->s_raised, 2);
 	post_five(s, me - 1, xcs_cpu(me == 1 ? 2 : 1));
 	splx(spl);
 }
