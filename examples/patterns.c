@@ -101,7 +101,7 @@ pattern_work(struct pattern_rec *pr)
 	atomic_store_int(&pattern_busy[cpu], 0);
 }
 
-static void
+void
 pattern_work_xc(void *arg)
 {
 	pattern_work(arg);
@@ -118,7 +118,7 @@ struct pattern_spin {
 	unsigned int		 ps_done;
 };
 
-static void
+void
 pattern_spin_xc(void *arg)
 {
 	struct pattern_spin *ps = arg;
@@ -152,7 +152,7 @@ struct pattern_bcast {
 	unsigned int		 pb_count;
 };
 
-static void
+void
 pattern_bcast_sleep_xc(void *arg)
 {
 	struct pattern_bcast *pb = arg;
@@ -179,7 +179,7 @@ pattern_bcast_sleep(struct pattern_rec *pr)
 	refcnt_finalize(&pb.pb_refs, "xcbcast");
 }
 
-static void
+void
 pattern_bcast_spin_xc(void *arg)
 {
 	struct pattern_bcast *pb = arg;
@@ -212,7 +212,7 @@ pattern_bcast_spin(struct pattern_rec *pr)
 	membar_consumer();
 }
 
-static void
+void
 pattern_bcast_flags_xc(void *arg)
 {
 	struct pattern_rec *pr = arg;

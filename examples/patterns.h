@@ -80,4 +80,14 @@ extern const char *const pattern_names[NPATTERNS];
  */
 void	pattern_run(int, struct cpu_info *, struct pattern_rec *);
 
+/*
+ * The xcall functions.  Not static, so that panic dumps and the trace
+ * can name them (dladdr sees exported symbols; link with -rdynamic).
+ */
+void	pattern_work_xc(void *);
+void	pattern_spin_xc(void *);
+void	pattern_bcast_sleep_xc(void *);
+void	pattern_bcast_spin_xc(void *);
+void	pattern_bcast_flags_xc(void *);
+
 #endif /* _PATTERNS_H_ */

@@ -31,6 +31,7 @@
 #define _XCALLSIM_H_
 
 #include <stdint.h>
+#include <stdio.h>
 
 struct cpu_info;
 
@@ -63,6 +64,8 @@ struct xcs_config {
 	int		xc_watchdog_panic; /* panic the stuck CPU, not report */
 	int		xc_watchdog_resend; /* resend an IPI found dropped */
 	const char	*xc_faults;	/* fault injection; see below */
+	unsigned int	xc_trace_events; /* per-CPU trace ring; 0 is off */
+	const char	*xc_trace_file;	/* Chrome trace written at shutdown */
 };
 
 /* Per-CPU counters. */
@@ -95,6 +98,11 @@ struct xcs_stats {
  * it twice, sends one before the xcall is in its slot, sends one to a
  * CPU with empty slots, or makes a CPU taking an IPI sit at IPL for us
  * microseconds first.  Dropped IPIs are for the watchdog to find.
+ *
+ * The trace keeps each CPU's last xc_trace_events events (1024 by
+ * default, rounded up to a power of two; 0 turns it off).  XCALLSIM_TRACE
+ * is "off", a number of events, or a file to write the Chrome trace to
+ * at shutdown ("trace.json[,events]"; 65536 events per CPU by default).
  */
 void	xcs_config_init(struct xcs_config *);
 
@@ -209,6 +217,19 @@ void	xcs_watchdog_intercept(xcs_watchdog_hook, void *);
  * its xcall slots.  Any thread may call it; it reads with atomics only.
  */
 void	xcs_dump_cpus(void);
+
+/*
+ * The trace: every CPU's xcall events (posts, full slots, IPIs sent,
+ * coalesced, skipped or deferred, interrupt and dispatch passes, slots
+ * taken, IPL changes, sleeps, wakeups, halts, jobs) in a ring per CPU.
+ * xcs_trace_print prints the last events of all CPUs merged by time, as
+ * a panic does; xcs_trace_export writes them as Chrome trace-event JSON,
+ * for ui.perfetto.dev or chrome://tracing.  Any thread may call either
+ * while the CPUs run.  They fail with ESRCH before boot and ENOENT when
+ * the trace is off.
+ */
+int	xcs_trace_print(FILE *, unsigned int);
+int	xcs_trace_export(const char *);
 
 /* The message of the last failed xcs_* call on this thread. */
 const char *xcs_errstr(void);

@@ -194,9 +194,11 @@ xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
 			xcs_host_relax();
 			continue;
 		}
+		xcs_trace(ci, XCS_TR_HALT_B, 0, -1, NULL, 0);
 		futex_async(&xc->xc_blockseq, FUTEX_WAIT | XCS_FUTEX_PRIVATE,
 		    seq, tick, NULL, 0);
 		xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
+		xcs_trace(ci, XCS_TR_HALT_E, 0, -1, NULL, 0);
 	}
 
 	(void)xcs_atomic_swap(&xc->xc_state, XCS_RUNNING);
@@ -285,6 +287,7 @@ xcs_cpu_run_job(struct cpu_info *ci, struct xcs_job *xj)
 	if (sigsetjmp(xc->xc_top, 1) == 0) {
 		xc->xc_has_top = 1;
 		xcs_atomic_store(&xc->xc_doing, "process");
+		xcs_trace(ci, XCS_TR_JOB_B, 0, -1, (void *)xj->xj_fn, 0);
 		xj->xj_fn(xj->xj_arg);
 		xj->xj_error = 0;
 		if (xcs_atomic_load(&ci->ci_ilevel) != IPL_NONE ||
@@ -299,6 +302,7 @@ xcs_cpu_run_job(struct cpu_info *ci, struct xcs_job *xj)
 	}
 	memcpy(xc->xc_top, saved, sizeof(saved));
 	xc->xc_has_top = saved_top;
+	xcs_trace(ci, XCS_TR_JOB_E, 0, -1, NULL, 0);
 	xcs_atomic_store(&xc->xc_doing, "idle");
 	xcs_progress(ci);
 
@@ -377,11 +381,15 @@ xcs_config_init(struct xcs_config *cfg)
 	cfg->xc_watchdog_ms = 5000;
 	xcs_watchdog_env(cfg);
 	cfg->xc_faults = getenv("XCALLSIM_FAULTS");
+	cfg->xc_trace_events = 1024;
+	xcs_trace_env(cfg);
 }
 
 static int
 xcs_config_check(const struct xcs_config *cfg)
 {
+	int error;
+
 	if (cfg == NULL) {
 		xcs_seterr("xcs_boot: NULL configuration");
 		return (EINVAL);
@@ -414,6 +422,8 @@ xcs_config_check(const struct xcs_config *cfg)
 		    cfg->xc_signal);
 		return (EINVAL);
 	}
+	if ((error = xcs_trace_check(cfg)) != 0)
+		return (error);
 	return (xcs_watchdog_check(cfg));
 }
 
@@ -511,6 +521,7 @@ xcs_machine_free(void)
 {
 	struct xcs_machine *xm = &xcs_machine;
 
+	xcs_trace_free();
 	xcs_cpus_lo = xcs_cpus_hi = NULL;
 	cpu_info_list = NULL;
 	free(xm->xm_cpus);
@@ -582,7 +593,8 @@ xcs_boot(const struct xcs_config *cfg)
 	xm->xm_config = *cfg;
 	xm->xm_oversubscribed = cfg->xc_ncpus > sysconf(_SC_NPROCESSORS_ONLN);
 	xm->xm_signal = cfg->xc_signal ? cfg->xc_signal : SIGUSR1;
-	if ((error = xcs_ipi_install(xm->xm_signal)) != 0) {
+	if ((error = xcs_trace_alloc()) != 0 ||
+	    (error = xcs_ipi_install(xm->xm_signal)) != 0) {
 		xcs_machine_free();
 		xcs_atomic_store(&xcs_booted, 0);
 		return (error);
@@ -628,6 +640,7 @@ xcs_shutdown(void)
 	}
 	xcs_watchdog_stop();
 	xcs_cpus_stop();
+	xcs_trace_final();
 	xcs_ipi_uninstall();
 	xcs_curcpu_tls = NULL;
 	xcs_machine_free();

@@ -75,7 +75,9 @@ x86_64_ipi_xcall(struct cpu_info *ci)
 {
 	if (xcs_machine.xm_glue == XCS_GLUE_SOFTINTR) {
 		XCS_STAT_INC(ci, xs_dispatch_runs);
+		xcs_trace(ci, XCS_TR_DISP_B, 0, -1, NULL, 0);
 		cpu_xcall_dispatch(ci);
+		xcs_trace(ci, XCS_TR_DISP_E, 0, -1, NULL, 0);
 		return;
 	}
 	x86_atomic_setbits_u64(&ci->ci_ipending, 1UL << SIR_XCALL);
@@ -117,9 +119,9 @@ x86_ipi_handler(void)
  * Ring target ci's doorbell the way its state asks for: a running CPU
  * gets the host signal, a halted one a futex wake, a polling one
  * nothing, since it watches ci_ipis.  self, the sender counted, is NULL
- * when the watchdog resends.
+ * when the watchdog resends.  Returns how, for the trace.
  */
-static void
+static int
 xcs_ring(struct cpu_info *self, struct cpu_info *ci)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
@@ -128,21 +130,21 @@ xcs_ring(struct cpu_info *self, struct cpu_info *ci)
 	case XCS_POLLING:
 		if (self != NULL)
 			XCS_STAT_INC(self, xs_ipi_skipped);
-		break;
+		return (XCS_IPI_POLLED);
 	case XCS_BLOCKED:
 		if (self != NULL)
 			XCS_STAT_INC(self, xs_ipi_sent);
 		xcs_cpu_kick(ci);
-		break;
+		return (XCS_IPI_WAKE);
 	case XCS_STOPPED:
-		break;
+		return (XCS_IPI_STOPPED);
 	default:
 		if (self != NULL) {
 			XCS_STAT_INC(self, xs_ipi_sent);
 			XCS_STAT_INC(self, xs_ipi_signals);
 		}
 		pthread_kill(xc->xc_thread, xcs_machine.xm_signal);
-		break;
+		return (XCS_IPI_SIGNAL);
 	}
 }
 
@@ -151,7 +153,7 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 {
 	struct cpu_info *self = curcpu();
 	u_int32_t old;
-	int s;
+	int how, s;
 
 	xcs_check_cpu(ci, "x86_send_ipi");
 
@@ -167,6 +169,8 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 
 	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_drop)) {
 		XCS_STAT_INC(self, xs_ipi_dropped);
+		xcs_trace(self, XCS_TR_IPI, XCS_IPI_DROPPED, ci->ci_cpuid, NULL,
+		    ipimask);
 		splx(s);
 		return;
 	}
@@ -180,13 +184,15 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 	 * other.
 	 */
 	old = xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask);
-	if (old != 0)
+	if (old != 0) {
 		XCS_STAT_INC(self, xs_ipi_coalesced);
-	else {
+		how = XCS_IPI_COALESCED;
+	} else {
 		if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_delay))
 			xcs_fault_delay(self, xcs_faults.f_delay_us);
-		xcs_ring(self, ci);
+		how = xcs_ring(self, ci);
 	}
+	xcs_trace(self, XCS_TR_IPI, how, ci->ci_cpuid, NULL, ipimask);
 	if (xcs_faults.f_on)
 		xcs_fault_extra_ipis(self, ci);
 
@@ -289,7 +295,31 @@ xcs_ipi_uninstall(void)
 static __thread int xcs_slot_was_full;
 static __thread void *xcs_posting, *xcs_posting_func, *xcs_posting_arg;
 
+static __thread struct cpu_info *xcs_full_traced;
 static void	xcs_slot_note(struct cpu_info *, volatile void *, void *);
+
+/* Which of target's slots p is. */
+static size_t
+xcs_slot_index(struct cpu_info *target, volatile void *p)
+{
+	return ((size_t)((char *)p - (char *)target->ci_xcall.xci_xcalls) /
+	    sizeof(target->ci_xcall.xci_xcalls[0]));
+}
+
+/*
+ * The last slot was taken too: trace that target's slots were full,
+ * once until this CPU claims a slot again.
+ */
+static void
+xcs_slot_full_trace(struct cpu_info *self, struct cpu_info *target,
+    volatile void *p)
+{
+	if (xcs_slot_index(target, p) + 1 !=
+	    nitems(target->ci_xcall.xci_xcalls) || xcs_full_traced == target)
+		return;
+	xcs_full_traced = target;
+	xcs_trace(self, XCS_TR_FULL, 0, target->ci_cpuid, NULL, 0);
+}
 
 static struct cpu_info *
 xcs_slot_cpu(volatile void *p)
@@ -344,6 +374,7 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		XCS_STAT_INC(self, xs_posted);
 		xcs_atomic_add_nv(&target->ci_xcs->xc_received, 1);
 		xcs_slot_was_full = 0;
+		xcs_full_traced = NULL;
 		xcs_progress(self);
 		xcs_slot_note(target, p, n);
 	} else {
@@ -351,6 +382,7 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		/* Only this CPU writes it; the monitor reads it. */
 		xcs_atomic_store(&self->ci_xcs->xc_spin_target,
 		    (int)target->ci_cpuid);
+		xcs_slot_full_trace(self, target, p);
 	}
 }
 
@@ -369,12 +401,13 @@ xcs_slot_note(struct cpu_info *target, volatile void *p, void *n)
 	/* A post nested between check and claim noted its own xcall. */
 	if (n != xcs_posting)
 		xcs_posting_func = xcs_posting_arg = NULL;
-	i = (size_t)((char *)p - (char *)target->ci_xcall.xci_xcalls) /
-	    sizeof(target->ci_xcall.xci_xcalls[0]);
+	i = xcs_slot_index(target, p);
 	if (i >= nitems(xc->xc_slot_func))
 		return;
 	xcs_atomic_store(&xc->xc_slot_func[i], xcs_posting_func);
 	xcs_atomic_store(&xc->xc_slot_arg[i], xcs_posting_arg);
+	xcs_trace(xcs_curcpu_tls, XCS_TR_POST, (int)i, target->ci_cpuid,
+	    xcs_posting_func, (uint64_t)(uintptr_t)xcs_posting_arg);
 }
 
 /*
@@ -391,6 +424,8 @@ xcs_slot_taken(volatile void *p, void *o)
 		return;
 	/* Only this CPU writes it; the monitor reads it. */
 	xcs_atomic_store(&self->ci_xcs->xc_last_func, (void *)xc->xc_func);
+	xcs_trace(self, XCS_TR_TAKE, (int)xcs_slot_index(self, p), -1,
+	    (void *)xc->xc_func, (uint64_t)(uintptr_t)xc->xc_arg);
 }
 
 /*
@@ -403,6 +438,8 @@ xcs_ipi_resend(struct cpu_info *ci)
 	/* Full barrier, as in x86_send_ipi; see there. */
 	if (xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)X86_IPI_XCALL) == 0)
 		xcs_ring(NULL, ci);
+	xcs_trace(xcs_curcpu_tls, XCS_TR_IPI, XCS_IPI_RESENT, ci->ci_cpuid,
+	    NULL, X86_IPI_XCALL);
 }
 
 /* Called from CPU_BUSY_CYCLE: a spin right after a failed claim. */

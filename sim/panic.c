@@ -183,8 +183,12 @@ panic(const char *fmt, ...)
 			fprintf(stderr, "Stopped at cpu%u, %s\n", ci->ci_cpuid,
 			    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)));
 		xcs_dump_cpus();
+		xcs_trace(ci, XCS_TR_PANIC, 0, -1, NULL, 0);
+		xcs_trace_panic();
 		if (xcs_hook != NULL)
 			xcs_hook(xcs_panicbuf, xcs_hook_arg);
+		else
+			xcs_trace_final();
 	} else {
 		fprintf(stderr, "panic on cpu%d during panic: ",
 		    ci != NULL ? (int)ci->ci_cpuid : -1);

@@ -74,7 +74,9 @@ static void
 xcs_softxcall(struct cpu_info *ci)
 {
 	XCS_STAT_INC(ci, xs_dispatch_runs);
+	xcs_trace(ci, XCS_TR_DISP_B, 0, -1, NULL, 0);
 	cpu_xcall_dispatch(ci);
+	xcs_trace(ci, XCS_TR_DISP_E, 0, -1, NULL, 0);
 }
 #endif
 
@@ -156,7 +158,11 @@ xcs_set_ilevel(struct cpu_info *ci, int ipl)
 	 * access also keeps the compiler from moving it past the check
 	 * of ci_ipending that follows in xcs_spl_lower().
 	 */
+	int old = xcs_ilevel(ci);
+
 	xcs_atomic_store(&ci->ci_ilevel, ipl);
+	if (old != ipl)
+		xcs_trace(ci, XCS_TR_SPL, old, -1, NULL, 0);
 }
 
 /*
@@ -177,9 +183,11 @@ xcs_run_source(struct cpu_info *ci, struct xcs_intrsource *is)
 	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth + 1);
 	xcs_atomic_store(&ci->ci_handled_intr_level, is->is_level);
 	xcs_atomic_store(&xc->xc_doing, is->is_name);
+	xcs_trace(ci, XCS_TR_INTR_B, 0, -1, is->is_name, 0);
 
 	is->is_run(ci);
 
+	xcs_trace(ci, XCS_TR_INTR_E, 0, -1, is->is_name, 0);
 	xcs_atomic_store(&xc->xc_doing, doing);
 	xcs_atomic_store(&ci->ci_handled_intr_level, handled);
 	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth - 1);
@@ -263,6 +271,7 @@ xcs_intr_ipi(struct cpu_info *ci)
 	s = xcs_ilevel(ci);
 	if (s >= IPL_IPI) {
 		XCS_STAT_INC(ci, xs_ipi_deferred);
+		xcs_trace(ci, XCS_TR_DEFER, 0, -1, NULL, 0);
 		x86_atomic_setbits_u64(&ci->ci_ipending, 1UL << LIR_IPI);
 		return;
 	}

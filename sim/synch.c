@@ -154,6 +154,10 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 	struct xcs_timed xt;
 	int error = 0;
 
+	if (do_sleep)
+		xcs_trace(ci, XCS_TR_SLEEP_B, 0, -1,
+		    (const void *)xcs_atomic_load(&p->p_wchan),
+		    xcs_trace_wmesg(p->p_wmesg));
 	if (do_sleep && nsecs == INFSLP)
 		xcs_cpu_wait(ci, xcs_woken, p, 0);
 	else if (do_sleep) {
@@ -174,6 +178,8 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 		error = EWOULDBLOCK;
 	p->p_flag &= ~P_INSCHED;
 	xcs_atomic_store(&p->p_stat, SONPROC);
+	if (do_sleep)
+		xcs_trace(ci, XCS_TR_SLEEP_E, 0, -1, NULL, 0);
 	return (error);
 }
 
@@ -203,6 +209,8 @@ wakeup_n(const volatile void *ident, int n)
 		    (const void *)ident, NULL) != ident)
 			continue;
 		xcs_cpu_kick(p->p_cpu);
+		xcs_trace(xcs_curcpu_tls, XCS_TR_WAKEUP, 0,
+		    p->p_cpu->ci_cpuid, (const void *)ident, 0);
 		if (--n == 0)
 			break;
 	}

@@ -72,6 +72,8 @@ struct xcs_cpu {
 	const char		*xc_spunout;	/* [a] set by the monitor */
 	uint64_t		 xc_rng;	/* [o] fault generator */
 	int			 xc_stalling;	/* [o] in a stall fault */
+	struct xcs_trace_event	*xc_trace;	/* the ring, or NULL */
+	uint64_t		 xc_trace_head;	/* [a] events recorded */
 
 	/*
 	 * What other CPUs write when they post here: xs_received and what
@@ -82,6 +84,51 @@ struct xcs_cpu {
 	void			*xc_slot_func[4]; /* [a] what each slot got */
 	void			*xc_slot_arg[4]; /* [a] ... as posted */
 } __attribute__((__aligned__(64)));
+
+/*
+ * One trace event.  Only its CPU writes it; readers copy it while the
+ * CPU runs, so every field is an atomic word.
+ */
+struct xcs_trace_event {
+	uint64_t		 te_seq;	/* [a] ring index + 1, or 0 */
+	uint64_t		 te_ns;		/* [a] since boot */
+	uint64_t		 te_info;	/* [a] kind, IPL, depth, ... */
+	uint64_t		 te_ptr;	/* [a] function, channel, name */
+	uint64_t		 te_arg;	/* [a] argument, wait message */
+};
+
+/* Trace event kinds.  Each end kind is its beginning's plus one. */
+enum xcs_trace_kind {
+	XCS_TR_POST = 1,	/* other: target, sub: slot, ptr(arg) */
+	XCS_TR_FULL,		/* other: the target whose slots are full */
+	XCS_TR_IPI,		/* other: target, sub: XCS_IPI_* */
+	XCS_TR_DEFER,		/* an IPI arrived at or above IPL_IPI */
+	XCS_TR_TAKE,		/* sub: slot, ptr(arg) taken by dispatch */
+	XCS_TR_SPL,		/* sub: the old IPL; the event's is the new */
+	XCS_TR_WAKEUP,		/* other: CPU woken, ptr: channel */
+	XCS_TR_PANIC,
+	XCS_TR_INTR_B,		/* ptr: the source's name */
+	XCS_TR_INTR_E,
+	XCS_TR_DISP_B,		/* cpu_xcall_dispatch */
+	XCS_TR_DISP_E,
+	XCS_TR_SLEEP_B,		/* ptr: channel, arg: wait message */
+	XCS_TR_SLEEP_E,
+	XCS_TR_HALT_B,		/* idle or asleep: on the futex */
+	XCS_TR_HALT_E,
+	XCS_TR_JOB_B,		/* ptr: the process-context function */
+	XCS_TR_JOB_E
+};
+
+/* How an IPI send ended. */
+enum xcs_ipi_outcome {
+	XCS_IPI_SIGNAL,
+	XCS_IPI_WAKE,
+	XCS_IPI_POLLED,
+	XCS_IPI_STOPPED,
+	XCS_IPI_COALESCED,
+	XCS_IPI_DROPPED,
+	XCS_IPI_RESENT
+};
 
 /* One interrupt source: a bit in ci_ipending. */
 struct xcs_intrsource {
@@ -103,6 +150,8 @@ struct xcs_machine {
 	u_int64_t		 xm_iunmask[NIPL];
 	int			 xm_softintr_to_ssir[NSOFTINTR];
 	struct xcs_watchdog	*xm_watchdog;
+	unsigned int		 xm_trace_mask;	/* ring size - 1, 0 off */
+	uint64_t		 xm_trace_t0;	/* boot, in ns */
 };
 
 extern struct xcs_machine xcs_machine;
@@ -169,5 +218,25 @@ int	xcs_fault(struct cpu_info *, uint32_t);
 struct cpu_info *xcs_fault_other_cpu(struct cpu_info *);
 void	xcs_fault_delay(struct cpu_info *, unsigned int);
 void	xcs_fault_stall(struct cpu_info *);
+
+/* trace.c */
+void	xcs_trace_record(struct cpu_info *, int, int, int, const void *,
+	    uint64_t);
+uint64_t xcs_trace_wmesg(const char *);
+void	xcs_trace_panic(void);
+void	xcs_trace_final(void);
+void	xcs_trace_env(struct xcs_config *);
+int	xcs_trace_check(const struct xcs_config *);
+int	xcs_trace_alloc(void);
+void	xcs_trace_free(void);
+
+/* Record an event if this CPU has a ring; see trace.c. */
+static inline void
+xcs_trace(struct cpu_info *ci, int kind, int sub, int other, const void *ptr,
+    uint64_t arg)
+{
+	if (ci != NULL && ci->ci_xcs->xc_trace != NULL)
+		xcs_trace_record(ci, kind, sub, other, ptr, arg);
+}
 
 #endif /* _XCS_H_ */
