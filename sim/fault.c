@@ -32,6 +32,10 @@
  *	stall=P[:IPL[:US]]	a CPU taking an IPI first sits at IPL
  *			(default IPL_HIGH) for US microseconds (default
  *			1000), as Linux's test_csd_lock does
+ *	sihold=P[:US]	softintr_schedule() keeps the MI softintr lock
+ *			(an IPL_HIGH mutex) for US more microseconds
+ *			(default 1000), spinning as a CPU would, so an
+ *			IPI may arrive while it is held
  *	seed=N		the generators' seed (default 1)
  *
  * The specification comes from xc_faults or XCALLSIM_FAULTS, as
@@ -148,6 +152,14 @@ xcs_fault_item(struct xcs_faults *f, char *item)
 		f->f_delay_us = v;
 		return (0);
 	}
+	if (strcmp(item, "sihold") == 0) {
+		v = f->f_sihold_us;
+		if (xcs_fault_prob(val, &f->f_sihold) ||
+		    xcs_fault_arg(&rest, 1, 10000000, &v) || *rest)
+			return (-1);
+		f->f_sihold_us = v;
+		return (0);
+	}
 	if (strcmp(item, "stall") == 0) {
 		v = f->f_stall_ipl;
 		if (xcs_fault_prob(val, &f->f_stall) ||
@@ -176,6 +188,7 @@ xcs_faults_init(const struct xcs_config *cfg)
 	f.f_delay_us = 100;
 	f.f_stall_ipl = IPL_HIGH;
 	f.f_stall_us = 1000;
+	f.f_sihold_us = 1000;
 	if (cfg->xc_faults != NULL && *cfg->xc_faults != '\0') {
 		if ((copy = strdup(cfg->xc_faults)) == NULL)
 			return (ENOMEM);
@@ -186,12 +199,13 @@ xcs_faults_init(const struct xcs_config *cfg)
 		if (bad) {
 			xcs_seterr("xcs_boot: faults \"%s\": want seed=N, "
 			    "drop=P, delay=P[:us], dup=P, early=P, "
-			    "spurious=P, stall=P[:IPL[:us]], comma-separated",
+			    "spurious=P, stall=P[:IPL[:us]], sihold=P[:us], "
+			    "comma-separated",
 			    cfg->xc_faults);
 			return (EINVAL);
 		}
 		f.f_on = f.f_drop || f.f_delay || f.f_dup || f.f_early ||
-		    f.f_spurious || f.f_stall;
+		    f.f_spurious || f.f_stall || f.f_sihold;
 	}
 	xcs_faults = f;
 	return (0);
@@ -269,17 +283,25 @@ xcs_fault_delay(struct cpu_info *ci, unsigned int us)
 void
 xcs_fault_stall(struct cpu_info *ci)
 {
-	struct timespec t0, t;
-	int64_t us;
 	int s;
 
 	s = splraise(xcs_faults.f_stall_ipl);
+	xcs_fault_spin(xcs_faults.f_stall_us);
+	splx(s);
+}
+
+/* Spin for us microseconds; interrupts the IPL allows are taken. */
+void
+xcs_fault_spin(unsigned int us)
+{
+	struct timespec t0, t;
+	int64_t spun;
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
 		CPU_BUSY_CYCLE();
 		clock_gettime(CLOCK_MONOTONIC, &t);
-		us = (t.tv_sec - t0.tv_sec) * 1000000 +
+		spun = (t.tv_sec - t0.tv_sec) * 1000000 +
 		    (t.tv_nsec - t0.tv_nsec) / 1000;
-	} while (us < xcs_faults.f_stall_us);
-	splx(s);
+	} while (spun < us);
 }

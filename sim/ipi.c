@@ -37,6 +37,7 @@
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
@@ -411,17 +412,42 @@ xcs_slot_note(struct cpu_info *target, volatile void *p, void *n)
 }
 
 /*
+ * A CPU took another CPU's slot: the earlier glue's global softintr
+ * queue lets a CPU run a handler scheduled for another.  A kernel with
+ * KASSERT(ci == curcpu()) in the drain would stop here.
+ */
+static void
+xcs_slot_wrong_cpu(struct cpu_info *self, struct cpu_info *target,
+    volatile void *p, struct xcall *xc)
+{
+	char name[128];
+	Dl_info dli;
+
+	if (dladdr((void *)xc->xc_func, &dli) != 0 && dli.dli_sname != NULL)
+		snprintf(name, sizeof(name), "%s", dli.dli_sname);
+	else
+		snprintf(name, sizeof(name), "%p", (void *)xc->xc_func);
+	panic("cpu_xcall_dispatch: xcall %s(%p) posted to cpu%u ran on cpu%u "
+	    "at %s: cpu%u took cpu%u's slot %zu", name, xc->xc_arg,
+	    target->ci_cpuid, self->ci_cpuid,
+	    xcs_ipl_name(xcs_atomic_load(&self->ci_ilevel)), self->ci_cpuid,
+	    target->ci_cpuid, xcs_slot_index(target, p));
+}
+
+/*
  * Dispatch took xcall o out of a slot: remember its function, read now
  * while the xcall is certainly alive, for the state dump.
  */
 void
 xcs_slot_taken(volatile void *p, void *o)
 {
-	struct cpu_info *self = xcs_curcpu_tls;
+	struct cpu_info *self = xcs_curcpu_tls, *target;
 	struct xcall *xc = o;
 
-	if (xc == NULL || self == NULL || xcs_slot_cpu(p) != self)
+	if (xc == NULL || self == NULL || (target = xcs_slot_cpu(p)) == NULL)
 		return;
+	if (target != self)
+		xcs_slot_wrong_cpu(self, target, p, xc);
 	/* Only this CPU writes it; the monitor reads it. */
 	xcs_atomic_store(&self->ci_xcs->xc_last_func, (void *)xc->xc_func);
 	xcs_trace(self, XCS_TR_TAKE, (int)xcs_slot_index(self, p), -1,

@@ -117,6 +117,9 @@ softintr_schedule(void *arg)
 	struct softintr_handler *sih = arg;
 
 	mtx_enter(&softintr_lock);
+	/* The sihold fault: an IPI may land while the lock is held. */
+	if (xcs_faults.f_on && xcs_fault(curcpu(), xcs_faults.f_sihold))
+		xcs_fault_spin(xcs_faults.f_sihold_us);
 	if ((sih->sih_flags & SIF_DYING) == 0) {
 		if (sih->sih_runner != NULL)
 			sih->sih_flags |= SIF_RESTART;

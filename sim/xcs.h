@@ -206,9 +206,11 @@ struct xcs_faults {
 	int		f_on;
 	uint64_t	f_seed;
 	uint32_t	f_drop, f_delay, f_dup, f_early, f_spurious, f_stall;
+	uint32_t	f_sihold;
 	unsigned int	f_delay_us;
 	int		f_stall_ipl;
 	unsigned int	f_stall_us;
+	unsigned int	f_sihold_us;
 };
 extern struct xcs_faults xcs_faults;
 
@@ -218,6 +220,7 @@ int	xcs_fault(struct cpu_info *, uint32_t);
 struct cpu_info *xcs_fault_other_cpu(struct cpu_info *);
 void	xcs_fault_delay(struct cpu_info *, unsigned int);
 void	xcs_fault_stall(struct cpu_info *);
+void	xcs_fault_spin(unsigned int);
 
 /* trace.c */
 void	xcs_trace_record(struct cpu_info *, int, int, int, const void *,
