@@ -309,18 +309,28 @@ xcs_trace_tail(FILE *f, unsigned int last)
 		xcs_trace_line(f, &pick[i - 1], pick[0].tc_ns);
 }
 
-int
-xcs_trace_print(FILE *f, unsigned int last)
+/* Whether there is a trace to read; if not, why, for func's caller. */
+static int
+xcs_trace_readable(const char *func)
 {
 	if (!xcs_atomic_load(&xcs_booted)) {
-		xcs_seterr("xcs_trace_print: no machine is booted");
+		xcs_seterr("%s: no machine is booted", func);
 		return (ESRCH);
 	}
 	if (xcs_machine.xm_trace_mask == 0) {
-		xcs_seterr("xcs_trace_print: the trace is off "
-		    "(xc_trace_events 0)");
+		xcs_seterr("%s: the trace is off (xc_trace_events 0)", func);
 		return (ENOENT);
 	}
+	return (0);
+}
+
+int
+xcs_trace_print(FILE *f, unsigned int last)
+{
+	int error;
+
+	if ((error = xcs_trace_readable("xcs_trace_print")) != 0)
+		return (error);
 	xcs_trace_tail(f, last);
 	return (0);
 }
@@ -674,15 +684,8 @@ xcs_trace_export(const char *path)
 	FILE *f;
 	int error;
 
-	if (!xcs_atomic_load(&xcs_booted)) {
-		xcs_seterr("xcs_trace_export: no machine is booted");
-		return (ESRCH);
-	}
-	if (xcs_machine.xm_trace_mask == 0) {
-		xcs_seterr("xcs_trace_export: the trace is off "
-		    "(xc_trace_events 0)");
-		return (ENOENT);
-	}
+	if ((error = xcs_trace_readable("xcs_trace_export")) != 0)
+		return (error);
 	if (path == NULL) {
 		xcs_seterr("xcs_trace_export: NULL path");
 		return (EINVAL);
