@@ -640,6 +640,7 @@ xcs_shutdown(void)
 	}
 	xcs_watchdog_stop();
 	xcs_cpus_stop();
+	xcs_softintr_free_all();
 	xcs_trace_final();
 	xcs_ipi_uninstall();
 	xcs_curcpu_tls = NULL;

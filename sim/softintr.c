@@ -49,6 +49,7 @@
 
 struct softintr_handler {
 	struct cds_list_head	 sih_q;		/* [L] queue link */
+	struct cds_list_head	 sih_all;	/* [L] softintr_all link */
 	void			(*sih_func)(void *);
 	void			*sih_arg;
 	struct cpu_info		*sih_runner;	/* [L] CPU running it */
@@ -57,6 +58,8 @@ struct softintr_handler {
 };
 
 static struct cds_list_head softintr_queue[NSOFTINTR];
+/* Every handler established, for the machine's shutdown to free. */
+static struct cds_list_head softintr_all = CDS_LIST_HEAD_INIT(softintr_all);
 static struct mutex softintr_lock = MUTEX_INITIALIZER(IPL_HIGH);
 
 void
@@ -100,7 +103,26 @@ softintr_establish(int ipl, void (*func)(void *), void *arg)
 	sih->sih_arg = arg;
 	sih->sih_level = level;
 	sih->sih_flags = flags;
+	mtx_enter(&softintr_lock);
+	cds_list_add(&sih->sih_all, &softintr_all);
+	mtx_leave(&softintr_lock);
 	return (sih);
+}
+
+/*
+ * The machine goes away with its CPUs stopped: free what was never
+ * disestablished, as the xcall softintrs of the earlier generation
+ * never are.
+ */
+void
+xcs_softintr_free_all(void)
+{
+	struct softintr_handler *sih, *next;
+
+	cds_list_for_each_entry_safe(sih, next, &softintr_all, sih_all) {
+		cds_list_del(&sih->sih_all);
+		free(sih);
+	}
 }
 
 static void
@@ -176,6 +198,7 @@ softintr_disestablish(void *arg)
 
 	mtx_enter(&softintr_lock);
 	sih->sih_flags |= SIF_DYING;
+	cds_list_del(&sih->sih_all);
 	if (sih->sih_flags & SIF_QUEUED) {
 		cds_list_del(&sih->sih_q);
 		sih->sih_flags &= ~SIF_QUEUED;

@@ -361,18 +361,18 @@ xcs_trace_collect(size_t *np)
 {
 	struct xcs_machine *xm = &xcs_machine;
 	struct xcs_trace_copy *all;
-	uint64_t lo[MAXCPUS] = { 0 }, hi[MAXCPUS] = { 0 }, idx;
-	size_t total = 0, n = 0;
+	uint64_t lo, hi, idx;
+	size_t n = 0;
 	unsigned int c;
 
-	for (c = 0; c < xm->xm_ncpus; c++) {
-		xcs_trace_bounds(c, &lo[c], &hi[c]);
-		total += hi[c] - lo[c];
-	}
-	if ((all = calloc(total + 1, sizeof(*all))) == NULL)
+	all = calloc((size_t)xm->xm_ncpus * (xm->xm_trace_mask + 1),
+	    sizeof(*all));
+	if (all == NULL)
 		return (NULL);
+	/* Each ring's bounds just before it is copied: it moves on. */
 	for (c = 0; c < xm->xm_ncpus; c++) {
-		for (idx = lo[c]; idx < hi[c] && n < total; idx++) {
+		xcs_trace_bounds(c, &lo, &hi);
+		for (idx = lo; idx < hi; idx++) {
 			if (xcs_trace_copy(c, idx, &all[n]))
 				n++;
 		}

@@ -93,7 +93,7 @@ struct xcs_trace_event {
 	uint64_t		 te_seq;	/* [a] ring index + 1, or 0 */
 	uint64_t		 te_ns;		/* [a] since boot */
 	uint64_t		 te_info;	/* [a] kind, IPL, depth, ... */
-	uint64_t		 te_ptr;	/* [a] function, channel, name */
+	uint64_t		 te_ptr;	/* [a] function, channel... */
 	uint64_t		 te_arg;	/* [a] argument, wait message */
 };
 
@@ -200,6 +200,9 @@ void	xcs_progress(struct cpu_info *);
 
 /* ipi.c */
 void	xcs_ipi_resend(struct cpu_info *);
+
+/* softintr.c */
+void	xcs_softintr_free_all(void);
 
 /* fault.c: thresholds on 32 random bits; 0 means never. */
 struct xcs_faults {

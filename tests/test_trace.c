@@ -328,6 +328,7 @@ test_trace_export_while_running(void **state)
 	struct trace_traffic tt = { 0, 0 };
 	struct xcs_config cfg;
 	struct trace_shape sh;
+	unsigned int seen = 0;
 	char *json;
 	int i;
 
@@ -342,11 +343,16 @@ test_trace_export_while_running(void **state)
 		assert_int_equal(xcs_trace_export(TRACE_FILE), 0);
 		json = slurp(TRACE_FILE);
 		trace_check_shape(json, 3, &sh);
-		/* The rings wrapped: never more than they hold. */
-		assert_true(sh.ts_events > 0);
+		/*
+		 * The rings wrapped: never more than they hold.  A ring
+		 * may lap the reader and give nothing whole, never a torn
+		 * event.
+		 */
 		assert_true(sh.ts_events <= 3 * 32 * 3);
+		seen += sh.ts_events;
 		free(json);
 	}
+	assert_true(seen > 0);
 	atomic_store_int(&tt.tt_stop, 1);
 	assert_int_equal(xcs_cpu_join(1), 0);
 	assert_int_equal(xcs_cpu_join(2), 0);

@@ -887,7 +887,11 @@ check_counters(void)
 	check_faults(&t);
 }
 
-/* Run the workers on every CPU; cpu0's runs on this thread. */
+/*
+ * Run the workers on every CPU.  cpu0's runs on this thread, as a job
+ * too, so that a panic on cpu0 comes back here as one on another CPU
+ * does.
+ */
 static void
 run_workers(void)
 {
@@ -898,9 +902,12 @@ run_workers(void)
 		if ((error = xcs_cpu_start(i, worker_run, &workers[i])) != 0)
 			errx(1, "%s", xcs_errstr());
 	}
-	worker_run(&workers[0]);
-	for (i = 1; i < opts.o_ncpus; i++) {
-		if ((error = xcs_cpu_join(i)) != 0) {
+	for (i = 0; i < opts.o_ncpus; i++) {
+		if (i == 0)
+			error = xcs_cpu_run(0, worker_run, &workers[0]);
+		else
+			error = xcs_cpu_join(i);
+		if (error != 0) {
 			warnx("%s", xcs_errstr());
 			failed_on(0, F_PANIC, i, i, 0);
 		}
