@@ -117,6 +117,20 @@ xcs_fault_ipl(const char **s, unsigned long *out)
 	return (-1);
 }
 
+/* "P[:us]": a probability and a time of at most max microseconds. */
+static int
+xcs_fault_prob_us(const char *val, const char *rest, unsigned long max,
+    uint32_t *p, unsigned int *us)
+{
+	unsigned long v = *us;
+
+	if (xcs_fault_prob(val, p) || xcs_fault_arg(&rest, 1, max, &v) ||
+	    *rest)
+		return (-1);
+	*us = v;
+	return (0);
+}
+
 /* One "name=value" of the specification. */
 static int
 xcs_fault_item(struct xcs_faults *f, char *item)
@@ -144,22 +158,12 @@ xcs_fault_item(struct xcs_faults *f, char *item)
 	if (strcmp(item, "spurious") == 0)
 		return (xcs_fault_prob(val, &f->f_spurious) || *rest ?
 		    -1 : 0);
-	if (strcmp(item, "delay") == 0) {
-		v = f->f_delay_us;
-		if (xcs_fault_prob(val, &f->f_delay) ||
-		    xcs_fault_arg(&rest, 1, 1000000, &v) || *rest)
-			return (-1);
-		f->f_delay_us = v;
-		return (0);
-	}
-	if (strcmp(item, "sihold") == 0) {
-		v = f->f_sihold_us;
-		if (xcs_fault_prob(val, &f->f_sihold) ||
-		    xcs_fault_arg(&rest, 1, 10000000, &v) || *rest)
-			return (-1);
-		f->f_sihold_us = v;
-		return (0);
-	}
+	if (strcmp(item, "delay") == 0)
+		return (xcs_fault_prob_us(val, rest, 1000000, &f->f_delay,
+		    &f->f_delay_us));
+	if (strcmp(item, "sihold") == 0)
+		return (xcs_fault_prob_us(val, rest, 10000000, &f->f_sihold,
+		    &f->f_sihold_us));
 	if (strcmp(item, "stall") == 0) {
 		v = f->f_stall_ipl;
 		if (xcs_fault_prob(val, &f->f_stall) ||
