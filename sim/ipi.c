@@ -37,7 +37,6 @@
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
-#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stddef.h>
@@ -420,15 +419,11 @@ static void
 xcs_slot_wrong_cpu(struct cpu_info *self, struct cpu_info *target,
     volatile void *p, struct xcall *xc)
 {
-	char name[128];
-	Dl_info dli;
+	char buf[32];
 
-	if (dladdr((void *)xc->xc_func, &dli) != 0 && dli.dli_sname != NULL)
-		snprintf(name, sizeof(name), "%s", dli.dli_sname);
-	else
-		snprintf(name, sizeof(name), "%p", (void *)xc->xc_func);
 	panic("cpu_xcall_dispatch: xcall %s(%p) posted to cpu%u ran on cpu%u "
-	    "at %s: cpu%u took cpu%u's slot %zu", name, xc->xc_arg,
+	    "at %s: cpu%u took cpu%u's slot %zu",
+	    xcs_fn_name((void *)xc->xc_func, buf, sizeof(buf)), xc->xc_arg,
 	    target->ci_cpuid, self->ci_cpuid,
 	    xcs_ipl_name(xcs_atomic_load(&self->ci_ilevel)), self->ci_cpuid,
 	    target->ci_cpuid, xcs_slot_index(target, p));

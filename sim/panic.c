@@ -77,16 +77,27 @@ xcs_panic_reset(void)
 	xcs_atomic_store(&xcs_panicking, 0);
 }
 
-/* Name a function: its symbol if dladdr finds one, else its address. */
-void
-xcs_print_fn(FILE *f, void *fn)
+/*
+ * Name a function: its symbol if dladdr finds one, else its address,
+ * written into buf.
+ */
+const char *
+xcs_fn_name(void *fn, char *buf, size_t size)
 {
 	Dl_info dli;
 
 	if (fn != NULL && dladdr(fn, &dli) != 0 && dli.dli_sname != NULL)
-		fprintf(f, "%s", dli.dli_sname);
-	else
-		fprintf(f, "%p", fn);
+		return (dli.dli_sname);
+	snprintf(buf, size, "%p", fn);
+	return (buf);
+}
+
+void
+xcs_print_fn(FILE *f, void *fn)
+{
+	char buf[32];
+
+	fprintf(f, "%s", xcs_fn_name(fn, buf, sizeof(buf)));
 }
 
 #ifdef MULTIPROCESSOR

@@ -400,18 +400,12 @@ xcs_json_str(FILE *f, const char *s)
 
 /* A function's name after prefix, into buf. */
 static void
-xcs_fn_name(char *buf, size_t size, const char *prefix, uint64_t fn)
+xcs_prefixed_fn(char *buf, size_t size, const char *prefix, uint64_t fn)
 {
-	FILE *m;
+	char addr[32];
 
-	buf[0] = '\0';
-	if ((m = fmemopen(buf, size, "w")) == NULL)
-		return;
-	fprintf(m, "%s", prefix);
-	xcs_print_fn(m, (void *)(uintptr_t)fn);
-	fputc('\0', m);
-	fclose(m);
-	buf[size - 1] = '\0';
+	snprintf(buf, size, "%s%s", prefix,
+	    xcs_fn_name((void *)(uintptr_t)fn, addr, sizeof(addr)));
 }
 
 /* The state of one CPU's timeline while exporting. */
@@ -463,7 +457,7 @@ xcs_json_begin(struct xcs_json *j, const struct xcs_trace_copy *tc,
 	char buf[sizeof(jc->jc_name[0])];
 
 	if (fnprefix != NULL) {
-		xcs_fn_name(buf, sizeof(buf), fnprefix, tc->tc_ptr);
+		xcs_prefixed_fn(buf, sizeof(buf), fnprefix, tc->tc_ptr);
 		name = buf;
 	}
 	xcs_json_head(j, "B", "xcall", tc);
@@ -536,7 +530,7 @@ xcs_json_post(struct xcs_json *j, const struct xcs_trace_copy *tc)
 
 	snprintf(prefix, sizeof(prefix), "post to cpu%d slot %d: ", other,
 	    slot);
-	xcs_fn_name(name, sizeof(name), prefix, tc->tc_ptr);
+	xcs_prefixed_fn(name, sizeof(name), prefix, tc->tc_ptr);
 	xcs_json_head(j, "X", "xcall", tc);
 	fprintf(j->j_f, ",\"dur\":0,\"name\":");
 	xcs_json_str(j->j_f, name);

@@ -189,6 +189,7 @@ void	xcs_ipi_source(struct cpu_info *);
 /* panic.c */
 void	xcs_panic_reset(void);
 void	xcs_dump_cpu(FILE *, struct cpu_info *);
+const char *xcs_fn_name(void *, char *, size_t);
 void	xcs_print_fn(FILE *, void *);
 
 /* watchdog.c */
