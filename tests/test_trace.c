@@ -336,6 +336,14 @@ test_trace_export_while_running(void **state)
 	cfg.xc_ncpus = 3;
 	cfg.xc_trace_events = 20;	/* rounded up to 32 */
 	tu_boot_config(&cfg);
+	/*
+	 * Concurrent traffic is what the softintr generation (upstream
+	 * 1.1) cannot carry: it runs only the unicast tests.
+	 */
+	if (xcs_cpu(1)->ci_xcall.xci_softintr != NULL) {
+		tu_shutdown();
+		skip();
+	}
 	assert_int_equal(xcs_cpu_start(1, trace_traffic_job, &tt), 0);
 	assert_int_equal(xcs_cpu_start(2, trace_traffic_job, &tt), 0);
 	for (i = 0; i < 20; i++) {
@@ -429,7 +437,11 @@ test_trace_environment(void **state)
 	unsetenv("XCALLSIM_TRACE");
 }
 
-/* xc_trace_file: the whole run, written when the machine shuts down. */
+/*
+ * xc_trace_file: the whole run, written when the machine shuts down.
+ * The unicast patterns to one CPU, calm between calls, so that the
+ * softintr generation (upstream 1.1) runs it too.
+ */
 static void
 test_trace_file_at_shutdown(void **state)
 {
@@ -445,15 +457,16 @@ test_trace_file_at_shutdown(void **state)
 	tu_boot_config(&cfg);
 	memset(&pj, 0, sizeof(pj));
 	pj.pj_iters = 2;
-	pj.pj_mask = PATTERNS_ALL;
-	pj.pj_target = -1;
+	pj.pj_mask = PATTERNS_UNICAST;
+	pj.pj_target = 3;
+	pj.pj_pace = 1;
 	tu_run_on(0, 0, pattern_job, &pj, sizeof(pj));
 	pattern_check(&pj, 4);
 	tu_shutdown();
 	json = slurp(TRACE_FILE);
 	trace_check_shape(json, 4, &sh);
 	assert_non_null(strstr(json, "post to cpu3"));
-	assert_non_null(strstr(json, "pattern_bcast_flags_xc"));
+	assert_non_null(strstr(json, "pattern_spin_xc"));
 	assert_true(sh.ts_flows_out >= 4);
 	free(json);
 	unlink(TRACE_FILE);
