@@ -267,8 +267,12 @@ xcs_cpu_reset_intr(struct cpu_info *ci)
 	xcs_atomic_store(&ci->ci_idepth, 0);
 	xcs_atomic_store(&ci->ci_handled_intr_level, IPL_NONE);
 	xcs_atomic_store(&ci->ci_mutex_level, 0);
-	ci->ci_curproc->p_wchan = NULL;
-	ci->ci_curproc->p_stat = SONPROC;
+	/*
+	 * Wakers on other CPUs read these (wakeup_n); atomic stores, but
+	 * nothing to order: the CPU is abandoning what it was doing.
+	 */
+	xcs_atomic_store((const void **)&ci->ci_curproc->p_wchan, NULL);
+	xcs_atomic_store(&ci->ci_curproc->p_stat, SONPROC);
 }
 
 /*

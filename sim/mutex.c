@@ -64,7 +64,7 @@ mtx_enter(struct mutex *mtx)
 	struct cpu_info *ci = curcpu();
 	int s;
 
-	if (panicstr != NULL || db_active)
+	if (xcs_panicked() || db_active)
 		return;
 
 	s = splraise(mtx->mtx_wantipl);
@@ -83,7 +83,7 @@ mtx_enter_try(struct mutex *mtx)
 	struct cpu_info *ci = curcpu();
 	int s;
 
-	if (panicstr != NULL || db_active)
+	if (xcs_panicked() || db_active)
 		return (1);
 
 	s = splraise(mtx->mtx_wantipl);
@@ -102,7 +102,7 @@ mtx_leave(struct mutex *mtx)
 	struct cpu_info *ci = curcpu();
 	int s;
 
-	if (panicstr != NULL || db_active)
+	if (xcs_panicked() || db_active)
 		return;
 
 	if (xcs_atomic_load(&mtx->mtx_owner) != ci)

@@ -56,7 +56,7 @@ xcs_assert_sleepable(struct cpu_info *ci, const char *func,
 {
 	int ilevel = xcs_atomic_load(&ci->ci_ilevel);
 
-	if (panicstr != NULL || db_active)
+	if (xcs_panicked() || db_active)
 		return;
 	if (ci->ci_idepth != 0 || ci->ci_handled_intr_level != IPL_NONE)
 		panic("%s: cpu%u: sleeping on \"%s\" in interrupt context "
@@ -77,7 +77,7 @@ assertwaitok(void)
 {
 	struct cpu_info *ci = curcpu();
 
-	if (panicstr != NULL || db_active)
+	if (xcs_panicked() || db_active)
 		return;
 	splassert(IPL_NONE);
 	if (ci->ci_mutex_level != 0)

@@ -187,6 +187,17 @@ void	xcs_ipi_source(struct cpu_info *);
 
 
 /* panic.c */
+
+/*
+ * Whether any CPU has panicked.  The acquire load pairs with panic()'s
+ * store of panicstr, which another CPU may make at any moment.
+ */
+static inline int
+xcs_panicked(void)
+{
+	return (xcs_atomic_load(&panicstr) != NULL);
+}
+
 void	xcs_panic_reset(void);
 void	xcs_dump_cpu(FILE *, struct cpu_info *);
 const char *xcs_fn_name(void *, char *, size_t);
