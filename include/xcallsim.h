@@ -66,6 +66,10 @@ struct xcs_config {
 	const char	*xc_faults;	/* fault injection; see below */
 	unsigned int	xc_trace_events; /* per-CPU trace ring; 0 is off */
 	const char	*xc_trace_file;	/* Chrome trace written at shutdown */
+	int		xc_replay;	/* run under the seeded scheduler */
+	uint64_t	xc_replay_seed;	/* ... with this seed */
+	unsigned int	xc_replay_depth; /* PCT depth d: 1 to 16 (3) */
+	unsigned int	xc_replay_steps; /* PCT k: change points (2000) */
 };
 
 /* Per-CPU counters. */
@@ -230,6 +234,29 @@ void	xcs_dump_cpus(void);
  */
 int	xcs_trace_print(FILE *, unsigned int);
 int	xcs_trace_export(const char *);
+
+/*
+ * Seeded replay.  With xc_replay set the CPUs run one at a time: at
+ * every kernel-API point (an atomic(9) operation, an spl call,
+ * CPU_BUSY_CYCLE, a sleep, a wakeup, an idle wait) a PCT scheduler
+ * seeded with xc_replay_seed picks the CPU that runs next, and IPIs are
+ * taken at the target's next point instead of by a signal.  The same
+ * seed gives the same interleaving, counters and trace (timed in steps).
+ * PCT gives every CPU a random priority and lowers the running one's at
+ * xc_replay_depth - 1 random steps among the first xc_replay_steps; a
+ * bug that needs d orderings shows in one run with probability at least
+ * 1 / (n * k^(d-1)).  Deadlock detection is exact: when no CPU can run
+ * and none can take an IPI, the machine panics with each CPU's wait,
+ * the wait-for chain and the XCALLSIM_REPLAY value that replays it.
+ * The watchdog is off; timed faults (delay, stall, sihold) are refused;
+ * cpu0 must wait for other CPUs through kernel calls or xcs_cpu_join
+ * and xcs_quiesce, never by sleeping or polling on its own.  A panic
+ * stops the schedule: the other CPUs stay stopped until shutdown.
+ * Weak memory and the host signal path are not modelled in this mode.
+ * XCALLSIM_REPLAY="seed[:depth[:steps]]" turns it on from the
+ * environment.  xcs_replay_steps returns the points scheduled so far.
+ */
+uint64_t xcs_replay_steps(void);
 
 /* The message of the last failed xcs_* call on this thread. */
 const char *xcs_errstr(void);

@@ -134,6 +134,7 @@ xcs_cpu_kick(struct cpu_info *ci)
 	struct xcs_cpu *xc = ci->ci_xcs;
 	unsigned int state;
 
+	xcs_replay_wrote();
 	xcs_atomic_add_nv(&xc->xc_blockseq, 1);
 	state = xcs_atomic_load(&xc->xc_state);
 	if (state == XCS_BLOCKED || state == XCS_STOPPED)
@@ -190,6 +191,11 @@ xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
 		}
 		if (done(arg))
 			break;
+		if (xcs_replay_waits(ci)) {
+			if (xcs_replay_wait(ci, done, arg, tick != NULL) != 0)
+				break;
+			continue;
+		}
 		if (poll) {
 			xcs_host_relax();
 			continue;
@@ -202,6 +208,8 @@ xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
 	}
 
 	(void)xcs_atomic_swap(&xc->xc_state, XCS_RUNNING);
+	if (xcs_replay_active())
+		xcs_replay_resume(ci);
 	/* An IPI sent while we looked polling rang no bell: check. */
 	xcs_doorbell(ci);
 }
@@ -238,9 +246,12 @@ xcs_cpu_busy_cycle(void)
 		xcs_atomic_store(&xc->xc_spunout, NULL);
 		panic("%s", spunout);
 	}
-	xcs_host_relax();
 	if (xcs_slot_spin_seen())
 		XCS_STAT_INC(ci, xs_slot_full_spins);
+	if (xcs_replay_active())
+		xcs_replay_spin(ci);
+	else
+		xcs_host_relax();
 	xcs_doorbell(ci);
 	xcs_cpu_check_halting(ci);
 }
@@ -387,6 +398,9 @@ xcs_config_init(struct xcs_config *cfg)
 	cfg->xc_faults = getenv("XCALLSIM_FAULTS");
 	cfg->xc_trace_events = 1024;
 	xcs_trace_env(cfg);
+	cfg->xc_replay_depth = 3;
+	cfg->xc_replay_steps = 2000;
+	xcs_replay_env(cfg);
 }
 
 static int
@@ -426,7 +440,8 @@ xcs_config_check(const struct xcs_config *cfg)
 		    cfg->xc_signal);
 		return (EINVAL);
 	}
-	if ((error = xcs_trace_check(cfg)) != 0)
+	if ((error = xcs_trace_check(cfg)) != 0 ||
+	    (error = xcs_replay_check(cfg)) != 0)
 		return (error);
 	return (xcs_watchdog_check(cfg));
 }
@@ -588,6 +603,14 @@ xcs_boot(const struct xcs_config *cfg)
 		xcs_atomic_store(&xcs_booted, 0);
 		return (error);
 	}
+	if (cfg->xc_replay && (xcs_faults.f_delay || xcs_faults.f_stall ||
+	    xcs_faults.f_sihold)) {
+		xcs_seterr("xcs_boot: faults \"%s\": delay, stall and sihold "
+		    "are measured in time, which replay does not have",
+		    cfg->xc_faults);
+		xcs_atomic_store(&xcs_booted, 0);
+		return (EINVAL);
+	}
 	if ((error = xcs_machine_alloc(cfg->xc_ncpus)) != 0) {
 		xcs_seterr("xcs_boot: no memory for %u CPUs", cfg->xc_ncpus);
 		xcs_atomic_store(&xcs_booted, 0);
@@ -595,10 +618,15 @@ xcs_boot(const struct xcs_config *cfg)
 	}
 	xm->xm_ncpus = cfg->xc_ncpus;
 	xm->xm_config = *cfg;
+	/* In replay, exact deadlock detection replaces the watchdog. */
+	if (cfg->xc_replay)
+		xm->xm_config.xc_watchdog_ms = 0;
 	xm->xm_oversubscribed = cfg->xc_ncpus > sysconf(_SC_NPROCESSORS_ONLN);
 	xm->xm_signal = cfg->xc_signal ? cfg->xc_signal : SIGUSR1;
-	if ((error = xcs_trace_alloc()) != 0 ||
+	if ((error = xcs_replay_init(cfg)) != 0 ||
+	    (error = xcs_trace_alloc()) != 0 ||
 	    (error = xcs_ipi_install(xm->xm_signal)) != 0) {
+		xcs_replay_fini();
 		xcs_machine_free();
 		xcs_atomic_store(&xcs_booted, 0);
 		return (error);
@@ -620,13 +648,16 @@ xcs_boot(const struct xcs_config *cfg)
 	if ((error = xcs_cpus_start()) != 0 ||
 	    (error = xcs_watchdog_start()) != 0) {
 		xcs_watchdog_stop();
+		xcs_replay_open();
 		xcs_cpus_stop();
 		xcs_ipi_uninstall();
 		xcs_curcpu_tls = NULL;
+		xcs_replay_fini();
 		xcs_machine_free();
 		xcs_atomic_store(&xcs_booted, 0);
 		return (error);
 	}
+	xcs_replay_start();
 	return (0);
 }
 
@@ -643,11 +674,22 @@ xcs_shutdown(void)
 		return (EPERM);
 	}
 	xcs_watchdog_stop();
+	/*
+	 * In replay the trace is written while the other CPUs are still
+	 * parked, so that it ends where the schedule did, the same every
+	 * time; then they are let go to stop.
+	 */
+	if (xcs_replaying) {
+		xcs_trace_final();
+		xcs_replay_open();
+	}
 	xcs_cpus_stop();
 	xcs_softintr_free_all();
-	xcs_trace_final();
+	if (!xcs_replaying)
+		xcs_trace_final();
 	xcs_ipi_uninstall();
 	xcs_curcpu_tls = NULL;
+	xcs_replay_fini();
 	xcs_machine_free();
 	xcs_atomic_store(&xcs_booted, 0);
 	return (0);
@@ -820,9 +862,9 @@ xcs_slots_full(struct cpu_info *ci)
 	return (full);
 }
 
-/* Why CPU ci is not quiet, or NULL if it is. */
+/* Why CPU ci is not quiet, or NULL if it is, as self, quiescing, sees. */
 static const char *
-xcs_cpu_unquiet(struct cpu_info *ci)
+xcs_cpu_unquiet(struct cpu_info *ci, struct cpu_info *self)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
 	unsigned int state = xcs_atomic_load(&xc->xc_state);
@@ -835,10 +877,23 @@ xcs_cpu_unquiet(struct cpu_info *ci)
 		return ("interrupt sources are pending");
 	if (xcs_atomic_load(&ci->ci_ipis) != 0)
 		return ("IPIs are pending");
-	if (ci != xcs_curcpu_tls && (xcs_atomic_load(&xc->xc_busy) ||
+	if (ci != self && (xcs_atomic_load(&xc->xc_busy) ||
 	    (state != XCS_BLOCKED && state != XCS_POLLING)))
 		return ("it is not idle");
 	return (NULL);
+}
+
+/* Whether every CPU is quiet, for a replayed xcs_quiesce. */
+static int
+xcs_all_quiet(void *self)
+{
+	unsigned int n;
+
+	for (n = 0; n < xcs_machine.xm_ncpus; n++) {
+		if (xcs_cpu_unquiet(&xcs_machine.xm_cpus[n], self) != NULL)
+			return (0);
+	}
+	return (1);
 }
 
 uint64_t
@@ -867,10 +922,16 @@ xcs_quiesce(unsigned int timeout_ms)
 	for (;;) {
 		for (n = 0, why = NULL; n < xm->xm_ncpus && why == NULL; n++) {
 			ci = &xm->xm_cpus[n];
-			why = xcs_cpu_unquiet(ci);
+			why = xcs_cpu_unquiet(ci, self);
 		}
 		if (why == NULL)
 			return (0);
+		if (xcs_replay_active()) {
+			/* Nothing else can run: it will never be quiet. */
+			if (xcs_replay_wait(self, xcs_all_quiet, self, 1) != 0)
+				break;
+			continue;
+		}
 		if (xcs_now_ms() > deadline)
 			break;
 		xcs_doorbell(self);

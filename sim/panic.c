@@ -195,6 +195,7 @@ panic(const char *fmt, ...)
 			    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)));
 		xcs_dump_cpus();
 		xcs_trace(ci, XCS_TR_PANIC, 0, -1, NULL, 0);
+		xcs_replay_freeze(ci);
 		xcs_trace_panic();
 		if (xcs_hook != NULL)
 			xcs_hook(xcs_panicbuf, xcs_hook_arg);

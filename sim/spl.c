@@ -309,6 +309,7 @@ splraise(int ipl)
 	struct cpu_info *ci = curcpu();
 	int s;
 
+	xcs_replay_at(XCS_RP_READ);
 	KASSERT(ipl >= 0);
 	if (ipl >= NIPL)
 		panic("splraise: cpu%u: no such IPL %d (at %s)",
@@ -326,6 +327,7 @@ spllower(int ipl)
 	struct cpu_info *ci = curcpu();
 	int s;
 
+	xcs_replay_at(XCS_RP_READ);
 	s = xcs_ilevel(ci);
 	if (ipl < 0 || ipl > s)
 		panic("splx: cpu%u: %s(%d) would raise the IPL from %s; "

@@ -88,6 +88,9 @@ xcs_trace_clock(void)
 {
 	struct timespec ts;
 
+	/* In replay, time is the order of events, the same every run. */
+	if (xcs_replaying)
+		return (xcs_replay_clock());
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
 }
@@ -101,6 +104,12 @@ xcs_trace_record(struct cpu_info *ci, int kind, int sub, int other,
 	struct xcs_trace_event *te;
 	uint64_t ns, idx, info;
 
+	/*
+	 * A replayed trace ends at the panic, the same every time: what the
+	 * CPUs still do after it runs outside the schedule.
+	 */
+	if (xcs_replay_frozen())
+		return;
 	ns = xcs_trace_clock() - xm->xm_trace_t0;
 	info = (uint64_t)(kind & 0xff) |
 	    (uint64_t)(xcs_atomic_load(&ci->ci_ilevel) & 0xff) << 8 |

@@ -237,6 +237,25 @@ void	xcs_fault_delay(struct cpu_info *, unsigned int);
 void	xcs_fault_stall(struct cpu_info *);
 void	xcs_fault_spin(unsigned int);
 
+/* replay.c */
+extern int xcs_replaying;
+void	xcs_replay_env(struct xcs_config *);
+int	xcs_replay_check(const struct xcs_config *);
+int	xcs_replay_init(const struct xcs_config *);
+void	xcs_replay_start(void);
+void	xcs_replay_open(void);
+void	xcs_replay_fini(void);
+void	xcs_replay_freeze(struct cpu_info *);
+int	xcs_replay_active(void);
+int	xcs_replay_frozen(void);
+int	xcs_replay_waits(struct cpu_info *);
+uint64_t xcs_replay_clock(void);
+void	xcs_replay_signal(struct cpu_info *);
+void	xcs_replay_spin(struct cpu_info *);
+int	xcs_replay_wait(struct cpu_info *, int (*)(void *), void *, int);
+void	xcs_replay_resume(struct cpu_info *);
+__attribute__((__noreturn__)) void xcs_replay_deadlock(struct cpu_info *);
+
 /* trace.c */
 void	xcs_trace_record(struct cpu_info *, int, int, int, const void *,
 	    uint64_t);

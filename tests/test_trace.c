@@ -59,26 +59,6 @@ trace_fn(void *arg)
 	atomic_inc_int(&trace_runs);
 }
 
-static char *
-slurp(const char *path)
-{
-	char *buf;
-	long len;
-	FILE *f;
-
-	f = fopen(path, "r");
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	len = ftell(f);
-	rewind(f);
-	buf = malloc(len + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, len, f), (size_t)len);
-	buf[len] = '\0';
-	fclose(f);
-	return (buf);
-}
-
 /* What a JSON export held, line by line (one event per line). */
 struct trace_shape {
 	unsigned int	ts_events;
@@ -241,7 +221,7 @@ test_trace_sync_xcall(void **state)
 	/* As Chrome trace-event JSON. */
 	unlink(TRACE_FILE);
 	assert_int_equal(xcs_trace_export(TRACE_FILE), 0);
-	json = slurp(TRACE_FILE);
+	json = tu_slurp(TRACE_FILE);
 	trace_check_shape(json, 2, &sh);
 	assert_non_null(strstr(json, "\"name\":\"cpu0\""));
 	assert_non_null(strstr(json, "\"name\":\"cpu1\""));
@@ -288,7 +268,7 @@ test_trace_panic_dump(void **state)
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	close(fd);
-	out = slurp(errfile);
+	out = tu_slurp(errfile);
 	unlink(errfile);
 	if (strstr(out, "trace events, times before the newest:") == NULL ||
 	    strstr(out, "to cpu2 slot") == NULL ||
@@ -349,7 +329,7 @@ test_trace_export_while_running(void **state)
 	for (i = 0; i < 20; i++) {
 		assert_true(tu_wait_uint(&tt.tt_calls, 10 * (i + 1)));
 		assert_int_equal(xcs_trace_export(TRACE_FILE), 0);
-		json = slurp(TRACE_FILE);
+		json = tu_slurp(TRACE_FILE);
 		trace_check_shape(json, 3, &sh);
 		/*
 		 * The rings wrapped: never more than they hold.  A ring
@@ -463,7 +443,7 @@ test_trace_file_at_shutdown(void **state)
 	tu_run_on(0, 0, pattern_job, &pj, sizeof(pj));
 	pattern_check(&pj, 4);
 	tu_shutdown();
-	json = slurp(TRACE_FILE);
+	json = tu_slurp(TRACE_FILE);
 	trace_check_shape(json, 4, &sh);
 	assert_non_null(strstr(json, "post to cpu3"));
 	assert_non_null(strstr(json, "pattern_spin_xc"));

@@ -244,6 +244,26 @@ tu_expect_panic(unsigned int n, void (*fn)(void *), void *arg,
 	return (msg);
 }
 
+char *
+tu_slurp(const char *path)
+{
+	char *buf;
+	long len;
+	FILE *f;
+
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	len = ftell(f);
+	rewind(f);
+	buf = malloc(len + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, len, f), (size_t)len);
+	buf[len] = '\0';
+	fclose(f);
+	return (buf);
+}
+
 void
 tu_expect_death(void (*fn)(void *), void *arg, const char *want)
 {

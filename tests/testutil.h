@@ -102,6 +102,9 @@ const char *tu_expect_panic(unsigned int, void (*)(void *), void *,
  */
 void	tu_expect_death(void (*)(void *), void *, const char *);
 
+/* The contents of a file, NUL-terminated; free(3) it. */
+char	*tu_slurp(const char *);
+
 /* An xcall that records what it saw each time it ran. */
 struct probe {
 	struct xcall	pb_xc;

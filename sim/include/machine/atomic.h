@@ -118,6 +118,36 @@ extern __thread unsigned long xcs_membar_word;
 #define xcs_atomic_fetch_and(_p, _v)	xcs_atomic_fetch_op((_p), &, (_v))
 
 /*
+ * Seeded replay (sim/replay.c): each kernel atomic(9) operation is a
+ * point where the scheduler may switch CPUs; a write makes the CPU one
+ * that changes memory.  Outside replay this is one predictable branch;
+ * the flag is set at boot and cleared at shutdown, with no CPU running.
+ */
+extern int xcs_replaying;
+void	xcs_replay_point(int);
+void	xcs_replay_wrote(void);
+#define XCS_RP_READ	0
+#define XCS_RP_WRITE	1
+
+static inline void
+xcs_replay_at(int write)
+{
+	/* Relaxed: the flag only changes while no CPU runs. */
+	if (__builtin_expect(__atomic_load_n(&xcs_replaying,
+	    __ATOMIC_RELAXED), 0))
+		xcs_replay_point(write);
+}
+
+/* After a compare-and-swap that succeeded. */
+static inline void
+xcs_replay_at_wrote(void)
+{
+	if (__builtin_expect(__atomic_load_n(&xcs_replaying,
+	    __ATOMIC_RELAXED), 0))
+		xcs_replay_wrote();
+}
+
+/*
  * amd64's x86_atomic_* bit operations (lock orl/andl/orq/andq).  The
  * kernel passes volatile pointers; the primitives want plain ones.
  */
@@ -145,7 +175,9 @@ x86_atomic_clearbits_u64(volatile unsigned long *p, unsigned long bits)
 	xcs_atomic_and((unsigned long *)p, ~bits);
 }
 
-#define atomic_setbits_int(_p, _b)	x86_atomic_setbits_u32((_p), (_b))
-#define atomic_clearbits_int(_p, _b)	x86_atomic_clearbits_u32((_p), (_b))
+#define atomic_setbits_int(_p, _b)					\
+	(xcs_replay_at(XCS_RP_WRITE), x86_atomic_setbits_u32((_p), (_b)))
+#define atomic_clearbits_int(_p, _b)					\
+	(xcs_replay_at(XCS_RP_WRITE), x86_atomic_clearbits_u32((_p), (_b)))
 
 #endif /* _MACHINE_ATOMIC_H_ */

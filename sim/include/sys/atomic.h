@@ -21,7 +21,8 @@
  * machine/atomic.h (1.23) underneath.  The MI contract is kept: no
  * atomic_* operation promises to order other memory; callers use
  * membar_*.  The host operations are full barriers anyway, which is at
- * least as strong as amd64's lock-prefixed instructions.
+ * least as strong as amd64's lock-prefixed instructions.  In seeded
+ * replay each operation is a scheduling point (machine/atomic.h).
  */
 
 #ifndef _SYS_ATOMIC_H_
@@ -37,13 +38,25 @@
 static inline unsigned int
 atomic_cas_uint(volatile unsigned int *p, unsigned int o, unsigned int n)
 {
-	return (xcs_atomic_cas((unsigned int *)p, o, n));
+	unsigned int old;
+
+	xcs_replay_at(XCS_RP_READ);
+	old = xcs_atomic_cas((unsigned int *)p, o, n);
+	if (old == o)
+		xcs_replay_at_wrote();
+	return (old);
 }
 
 static inline unsigned long
 atomic_cas_ulong(volatile unsigned long *p, unsigned long o, unsigned long n)
 {
-	return (xcs_atomic_cas((unsigned long *)p, o, n));
+	unsigned long old;
+
+	xcs_replay_at(XCS_RP_READ);
+	old = xcs_atomic_cas((unsigned long *)p, o, n);
+	if (old == o)
+		xcs_replay_at_wrote();
+	return (old);
 }
 
 /*
@@ -68,7 +81,10 @@ atomic_cas_ptr(volatile void *p, void *o, void *n)
 	    (char *)p < xcs_cpus_hi, 0);
 	if (slot)
 		xcs_slot_check(p, o, n);
+	xcs_replay_at(XCS_RP_READ);
 	old = xcs_atomic_cas((void **)p, o, n);
+	if (old == o)
+		xcs_replay_at_wrote();
 	if (slot)
 		xcs_slot_claimed(p, o, n, old);
 	return (old);
@@ -78,12 +94,14 @@ atomic_cas_ptr(volatile void *p, void *o, void *n)
 static inline unsigned int
 atomic_swap_uint(volatile unsigned int *p, unsigned int n)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	return (xcs_atomic_swap((unsigned int *)p, n));
 }
 
 static inline unsigned long
 atomic_swap_ulong(volatile unsigned long *p, unsigned long n)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	return (xcs_atomic_swap((unsigned long *)p, n));
 }
 
@@ -92,6 +110,7 @@ atomic_swap_ptr(volatile void *p, void *n)
 {
 	void *old;
 
+	xcs_replay_at(XCS_RP_WRITE);
 	old = xcs_atomic_swap((void **)p, n);
 	if (__builtin_expect((char *)p >= xcs_cpus_lo &&
 	    (char *)p < xcs_cpus_hi, 0))
@@ -103,24 +122,28 @@ atomic_swap_ptr(volatile void *p, void *n)
 static inline unsigned int
 atomic_add_int_nv(volatile unsigned int *p, unsigned int v)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	return (xcs_atomic_add_nv((unsigned int *)p, v));
 }
 
 static inline unsigned long
 atomic_add_long_nv(volatile unsigned long *p, unsigned long v)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	return (xcs_atomic_add_nv((unsigned long *)p, v));
 }
 
 static inline unsigned int
 atomic_sub_int_nv(volatile unsigned int *p, unsigned int v)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	return (xcs_atomic_add_nv((unsigned int *)p, -v));
 }
 
 static inline unsigned long
 atomic_sub_long_nv(volatile unsigned long *p, unsigned long v)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	return (xcs_atomic_add_nv((unsigned long *)p, -v));
 }
 
@@ -145,24 +168,28 @@ atomic_sub_long_nv(volatile unsigned long *p, unsigned long v)
 static inline unsigned int
 atomic_load_int(volatile const unsigned int *p)
 {
+	xcs_replay_at(XCS_RP_READ);
 	return (xcs_atomic_load((const unsigned int *)p));
 }
 
 static inline unsigned long
 atomic_load_long(volatile const unsigned long *p)
 {
+	xcs_replay_at(XCS_RP_READ);
 	return (xcs_atomic_load((const unsigned long *)p));
 }
 
 static inline void
 atomic_store_int(volatile unsigned int *p, unsigned int v)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	xcs_atomic_store((unsigned int *)p, v);
 }
 
 static inline void
 atomic_store_long(volatile unsigned long *p, unsigned long v)
 {
+	xcs_replay_at(XCS_RP_WRITE);
 	xcs_atomic_store((unsigned long *)p, v);
 }
 
