@@ -679,13 +679,13 @@ xcs_shutdown(void)
 	 * parked, so that it ends where the schedule did, the same every
 	 * time; then they are let go to stop.
 	 */
-	if (xcs_replaying) {
+	if (xcs_replay_on()) {
 		xcs_trace_final();
 		xcs_replay_open();
 	}
 	xcs_cpus_stop();
 	xcs_softintr_free_all();
-	if (!xcs_replaying)
+	if (!xcs_replay_on())
 		xcs_trace_final();
 	xcs_ipi_uninstall();
 	xcs_curcpu_tls = NULL;

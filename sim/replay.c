@@ -42,12 +42,14 @@
  * without any CPU having made progress since its last one (progress
  * being any point reached by a CPU that is not just looking: one that
  * wrote with an atomic, took an interrupt, kicked a waiter or has not
- * spun or waited since) would see the same memory again, so it cannot
- * run until something changes.  A CPU in an idle wait, a sleep or a
- * join can run when its condition holds or an IPI it can take is
- * pending.  When the CPU that holds the token can go no further and no
- * other CPU can run, nothing ever will: that is a deadlock, reported
- * with every CPU's wait and the wait-for chain, and the seed.
+ * spun or waited since) sees the same memory again: it runs only when
+ * no other CPU can, in turn with other such spinners, since it may be
+ * counting down a delay loop.  A CPU in an idle wait, a sleep or a join
+ * can run when its condition holds or an IPI it can take is pending.
+ * When no CPU can run but such spinners, and they have spun
+ * XCS_RP_SPINS times with no progress anywhere, nothing ever will: that
+ * is a deadlock, reported with every CPU's wait, the wait-for chain and
+ * the seed.  (A delay loop longer than that would be taken for one.)
  *
  * What this mode does not model: weak memory (every interleaving is
  * sequentially consistent), the host signal path (IPIs are taken at
@@ -78,12 +80,14 @@
 #define XCS_FUTEX_PRIVATE	128	/* FUTEX_PRIVATE_FLAG */
 #define XCS_RP_MAXDEPTH		16
 #define XCS_RP_YIELD		64	/* spins that change memory */
+#define XCS_RP_SPINS		(1U << 18) /* idle spins: stuck for good */
+#define XCS_RP_TURN		1024	/* idle spins before the next's turn */
 
 /* What a CPU is doing, as far as the scheduler cares. */
 enum xcs_rp_mode {
 	XCS_RM_ACTIVE,		/* running: its points are progress */
 	XCS_RM_LOOK,		/* spinning or re-checking: only looking */
-	XCS_RM_SPIN,		/* in CPU_BUSY_CYCLE, saw no progress */
+	XCS_RM_SPIN,		/* in CPU_BUSY_CYCLE: was progress seen? */
 	XCS_RM_WAIT		/* waiting for rc_done or an IPI */
 };
 
@@ -105,6 +109,7 @@ struct xcs_replay {
 	uint64_t	 xr_rng;
 	uint64_t	 xr_step;	/* points so far */
 	uint64_t	 xr_progress;
+	uint64_t	 xr_idle;	/* idle spins since progress */
 	uint64_t	 xr_change[XCS_RP_MAXDEPTH]; /* steps, ascending */
 	unsigned int	 xr_nchange;
 	unsigned int	 xr_next;	/* next change point */
@@ -237,7 +242,11 @@ xcs_replay_init(const struct xcs_config *cfg)
 	}
 	xr->xr_cpus[0].rc_turn = 1;
 	xcs_rp_priorities(xr, cfg->xc_ncpus);
-	xcs_replaying = 1;
+	/*
+	 * Relaxed: threads that are not CPUs (a test's monitor) may read the
+	 * flag at their atomics, and take no part in the schedule anyway.
+	 */
+	__atomic_store_n(&xcs_replaying, 1, __ATOMIC_RELAXED);
 	return (0);
 }
 
@@ -251,7 +260,7 @@ xcs_replay_start(void)
 {
 	struct xcs_replay *xr = &xcs_replay;
 
-	if (!xcs_replaying)
+	if (!xcs_replay_on())
 		return;
 	/* The acquire load pairs with each CPU's increment as it parks. */
 	while (xcs_atomic_load(&xr->xr_parked) + 1 < xcs_machine.xm_ncpus)
@@ -267,7 +276,7 @@ xcs_replay_open(void)
 	struct xcs_replay *xr = &xcs_replay;
 	unsigned int n;
 
-	if (!xcs_replaying)
+	if (!xcs_replay_on())
 		return;
 	/* The store is seen by each parked CPU after the wake below. */
 	xcs_atomic_store(&xr->xr_open, 1);
@@ -281,7 +290,8 @@ xcs_replay_fini(void)
 {
 	struct xcs_replay *xr = &xcs_replay;
 
-	xcs_replaying = 0;
+	/* Relaxed, as in xcs_replay_init(). */
+	__atomic_store_n(&xcs_replaying, 0, __ATOMIC_RELAXED);
 	free(xr->xr_cpus);
 	xr->xr_cpus = NULL;
 }
@@ -296,7 +306,7 @@ xcs_replay_freeze(struct cpu_info *ci)
 {
 	struct xcs_replay *xr = &xcs_replay;
 
-	if (!xcs_replaying || xcs_atomic_load(&xr->xr_frozen))
+	if (!xcs_replay_on() || xcs_atomic_load(&xr->xr_frozen))
 		return;
 	/* Whoever sees the frozen flag stops using the schedule. */
 	xcs_atomic_store(&xr->xr_frozen, 1);
@@ -313,7 +323,7 @@ int
 xcs_replay_frozen(void)
 {
 	/* Relaxed: set once; what the trace misses after it is moot. */
-	return (xcs_replaying &&
+	return (xcs_replay_on() &&
 	    __atomic_load_n(&xcs_replay.xr_frozen, __ATOMIC_RELAXED));
 }
 
@@ -324,7 +334,7 @@ xcs_replay_active(void)
 	struct xcs_replay *xr = &xcs_replay;
 
 	/* Relaxed loads: each flag is set once and orders nothing. */
-	return (xcs_replaying && xcs_curcpu_tls != NULL &&
+	return (xcs_replay_on() && xcs_curcpu_tls != NULL &&
 	    __atomic_load_n(&xr->xr_started, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&xr->xr_frozen, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&xr->xr_open, __ATOMIC_RELAXED));
@@ -342,7 +352,7 @@ xcs_replay_waits(struct cpu_info *ci)
 
 	if (xcs_replay_active())
 		return (1);
-	return (xcs_replaying && ci->ci_cpuid != 0 &&
+	return (xcs_replay_on() && ci->ci_cpuid != 0 &&
 	    !__atomic_load_n(&xr->xr_started, __ATOMIC_RELAXED) &&
 	    xr->xr_cpus[ci->ci_cpuid].rc_seen == UINT64_MAX);
 }
@@ -374,7 +384,14 @@ xcs_rp_ipi_deliverable(struct cpu_info *ci)
 	    xcs_atomic_load(&ci->ci_ilevel) < IPL_IPI));
 }
 
-/* Whether CPU n could take a step if it got the token. */
+/*
+ * Whether CPU n could take a step if it got the token: XCS_RP_CAN if it
+ * may get somewhere, XCS_RP_IDLE if it is a spinner that saw nothing
+ * change (a delay loop, or a CPU stuck for good), 0 if it cannot run.
+ */
+#define XCS_RP_IDLE	1
+#define XCS_RP_CAN	2
+
 static int
 xcs_rp_runnable(struct xcs_replay *xr, unsigned int n)
 {
@@ -386,30 +403,47 @@ xcs_rp_runnable(struct xcs_replay *xr, unsigned int n)
 	switch (rc->rc_mode) {
 	case XCS_RM_SPIN:
 		return (rc->rc_seen != xr->xr_progress ||
-		    xcs_rp_ipi_deliverable(ci));
+		    xcs_rp_ipi_deliverable(ci) ? XCS_RP_CAN : XCS_RP_IDLE);
 	case XCS_RM_WAIT:
 		return (xcs_rp_ipi_deliverable(ci) ||
-		    rc->rc_done(rc->rc_done_arg));
+		    rc->rc_done(rc->rc_done_arg) ? XCS_RP_CAN : 0);
 	default:
-		return (1);
+		return (XCS_RP_CAN);
 	}
 }
 
-/* The runnable CPU with the highest priority, or -1. */
+/*
+ * The CPU to run next: the runnable one with the highest priority.  If
+ * only spinners that saw nothing change are left, they take turns of
+ * XCS_RP_TURN spins, so that a CPU counting down a delay loop gets to
+ * the end of it; when they have spun XCS_RP_SPINS times with no
+ * progress anywhere, no CPU will ever get anywhere: -1.
+ */
 static int
-xcs_rp_pick(struct xcs_replay *xr)
+xcs_rp_pick(struct xcs_replay *xr, unsigned int self)
 {
-	unsigned int n;
-	int best = -1;
+	unsigned int n, i, ncpus = xcs_machine.xm_ncpus;
+	int best = -1, idle = -1;
 
-	for (n = 0; n < xcs_machine.xm_ncpus; n++) {
-		if (!xcs_rp_runnable(xr, n))
-			continue;
-		if (best < 0 || xr->xr_cpus[n].rc_prio >
-		    xr->xr_cpus[best].rc_prio)
+	for (n = 0; n < ncpus; n++) {
+		if (xcs_rp_runnable(xr, n) == XCS_RP_CAN &&
+		    (best < 0 || xr->xr_cpus[n].rc_prio >
+		    xr->xr_cpus[best].rc_prio))
 			best = n;
 	}
-	return (best);
+	if (best >= 0)
+		return (best);
+	if (++xr->xr_idle > XCS_RP_SPINS)
+		return (-1);
+	if (xr->xr_idle % XCS_RP_TURN != 0 &&
+	    xcs_rp_runnable(xr, self) == XCS_RP_IDLE)
+		return (self);
+	for (i = 1; i <= ncpus && idle < 0; i++) {
+		n = (self + i) % ncpus;
+		if (xcs_rp_runnable(xr, n) == XCS_RP_IDLE)
+			idle = n;
+	}
+	return (idle);
 }
 
 /* Wait for the token, or for the schedule to end. */
@@ -460,7 +494,7 @@ xcs_rp_step(struct xcs_replay *xr, struct cpu_info *ci)
 		self->rc_prio = (int)xr->xr_depth - 1 - (int)xr->xr_next;
 		xr->xr_next++;
 	}
-	if ((next = xcs_rp_pick(xr)) < 0)
+	if ((next = xcs_rp_pick(xr, ci->ci_cpuid)) < 0)
 		return (-1);
 	if ((unsigned int)next != ci->ci_cpuid)
 		xcs_rp_handoff(xr, self, next);
@@ -472,8 +506,10 @@ xcs_rp_step(struct xcs_replay *xr, struct cpu_info *ci)
 static void
 xcs_rp_account(struct xcs_replay *xr, struct xcs_rp_cpu *rc)
 {
-	if (rc->rc_mode == XCS_RM_ACTIVE)
+	if (rc->rc_mode == XCS_RM_ACTIVE) {
 		xr->xr_progress++;
+		xr->xr_idle = 0;
+	}
 }
 
 /*
@@ -752,7 +788,8 @@ xcs_replay_deadlock(struct cpu_info *ci)
 	int cycle = 0;
 
 	fprintf(stderr, "replay: deadlock after %" PRIu64 " steps: no CPU "
-	    "can run and none can take an IPI\n", xr->xr_step);
+	    "can get anywhere (%u spins saw nothing change) and none can "
+	    "take an IPI\n", xr->xr_step, XCS_RP_SPINS);
 	for (n = 0; n < xm->xm_ncpus; n++)
 		xcs_rp_describe(stderr, &xm->xm_cpus[n]);
 	memset(chain, 0, sizeof(chain));

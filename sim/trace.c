@@ -89,7 +89,7 @@ xcs_trace_clock(void)
 	struct timespec ts;
 
 	/* In replay, time is the order of events, the same every run. */
-	if (xcs_replaying)
+	if (xcs_replay_on())
 		return (xcs_replay_clock());
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);

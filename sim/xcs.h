@@ -238,7 +238,6 @@ void	xcs_fault_stall(struct cpu_info *);
 void	xcs_fault_spin(unsigned int);
 
 /* replay.c */
-extern int xcs_replaying;
 void	xcs_replay_env(struct xcs_config *);
 int	xcs_replay_check(const struct xcs_config *);
 int	xcs_replay_init(const struct xcs_config *);

@@ -121,7 +121,8 @@ extern __thread unsigned long xcs_membar_word;
  * Seeded replay (sim/replay.c): each kernel atomic(9) operation is a
  * point where the scheduler may switch CPUs; a write makes the CPU one
  * that changes memory.  Outside replay this is one predictable branch;
- * the flag is set at boot and cleared at shutdown, with no CPU running.
+ * the flag is set at boot and cleared at shutdown, with no CPU running
+ * but the one that boots.
  */
 extern int xcs_replaying;
 void	xcs_replay_point(int);
@@ -129,12 +130,18 @@ void	xcs_replay_wrote(void);
 #define XCS_RP_READ	0
 #define XCS_RP_WRITE	1
 
+static inline int
+xcs_replay_on(void)
+{
+	/* Relaxed: it orders nothing, and changes only at boot. */
+	return (__builtin_expect(__atomic_load_n(&xcs_replaying,
+	    __ATOMIC_RELAXED), 0));
+}
+
 static inline void
 xcs_replay_at(int write)
 {
-	/* Relaxed: the flag only changes while no CPU runs. */
-	if (__builtin_expect(__atomic_load_n(&xcs_replaying,
-	    __ATOMIC_RELAXED), 0))
+	if (xcs_replay_on())
 		xcs_replay_point(write);
 }
 
@@ -142,8 +149,7 @@ xcs_replay_at(int write)
 static inline void
 xcs_replay_at_wrote(void)
 {
-	if (__builtin_expect(__atomic_load_n(&xcs_replaying,
-	    __ATOMIC_RELAXED), 0))
+	if (xcs_replay_on())
 		xcs_replay_wrote();
 }
 
