@@ -110,6 +110,7 @@ struct xcs_replay {
 	uint64_t	 xr_step;	/* points so far */
 	uint64_t	 xr_progress;
 	uint64_t	 xr_idle;	/* idle spins since progress */
+	uint64_t	 xr_last;	/* the step of the last progress */
 	uint64_t	 xr_change[XCS_RP_MAXDEPTH]; /* steps, ascending */
 	unsigned int	 xr_nchange;
 	unsigned int	 xr_next;	/* next change point */
@@ -509,6 +510,7 @@ xcs_rp_account(struct xcs_replay *xr, struct xcs_rp_cpu *rc)
 	if (rc->rc_mode == XCS_RM_ACTIVE) {
 		xr->xr_progress++;
 		xr->xr_idle = 0;
+		xr->xr_last = xr->xr_step;
 	}
 }
 
@@ -695,9 +697,13 @@ xcs_rp_describe(FILE *f, struct cpu_info *ci)
 	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
 		struct xcall *xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]);
 
-		if (xc != NULL)
-			fprintf(f, ", slot %zu holds %s", i, xcs_fn_name(
-			    (void *)xc->xc_func, name, sizeof(name)));
+		if (xc == NULL)
+			continue;
+		fprintf(f, ", slot %zu holds %s", i, xcs_fn_name(
+		    (void *)xc->xc_func, name, sizeof(name)));
+		if (xcs_atomic_load(&ci->ci_ipis) == 0 &&
+		    xcs_atomic_load(&ci->ci_ipending) == 0)
+			fprintf(f, " with no IPI pending");
 	}
 #else
 	(void)i;
@@ -787,9 +793,13 @@ xcs_replay_deadlock(struct cpu_info *ci)
 	FILE *f;
 	int cycle = 0;
 
-	fprintf(stderr, "replay: deadlock after %" PRIu64 " steps: no CPU "
-	    "can get anywhere (%u spins saw nothing change) and none can "
-	    "take an IPI\n", xr->xr_step, XCS_RP_SPINS);
+	if (xr->xr_idle > XCS_RP_SPINS)
+		fprintf(stderr, "replay: deadlock: no CPU has got anywhere "
+		    "since step %" PRIu64 " (%u spins saw nothing change) and "
+		    "none can take an IPI\n", xr->xr_last, XCS_RP_SPINS);
+	else
+		fprintf(stderr, "replay: deadlock: since step %" PRIu64 " no "
+		    "CPU can run and none can take an IPI\n", xr->xr_last);
 	for (n = 0; n < xm->xm_ncpus; n++)
 		xcs_rp_describe(stderr, &xm->xm_cpus[n]);
 	memset(chain, 0, sizeof(chain));
@@ -797,8 +807,8 @@ xcs_replay_deadlock(struct cpu_info *ci)
 		cycle = xcs_rp_chain(f, xcs_rp_chain_start());
 		fclose(f);
 	}
-	panic("replay: deadlock at step %" PRIu64 " on cpu%u: %s %s; "
-	    "XCALLSIM_REPLAY=%" PRIu64 ":%u:%u replays it", xr->xr_step,
+	panic("replay: deadlock since step %" PRIu64 ", found on cpu%u: %s "
+	    "%s; XCALLSIM_REPLAY=%" PRIu64 ":%u:%u replays it", xr->xr_last,
 	    ci->ci_cpuid, cycle ? "wait-for cycle" : "wait-for chain", chain,
 	    xr->xr_seed, xr->xr_depth, xr->xr_steps);
 }

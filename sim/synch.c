@@ -198,6 +198,7 @@ wakeup_n(const volatile void *ident, int n)
 	struct proc *p;
 	unsigned int i;
 
+	xcs_replay_at(XCS_RP_WRITE);
 	/*
 	 * Order the caller's store of the condition before the loads of
 	 * the wait channels, as SCHED_LOCK does; pairs with the swap in

@@ -310,7 +310,7 @@ test_deadlock_cycle_exact(void **state)
 	char want[64];
 
 	rp_cross(5, &a);
-	assert_non_null(strstr(a.rr_panic, "replay: deadlock at step"));
+	assert_non_null(strstr(a.rr_panic, "replay: deadlock since step"));
 	assert_true(strstr(a.rr_panic, "wait-for cycle cpu1 (IPL_VM) -> "
 	    "cpu2 (IPL_VM) -> cpu1") != NULL ||
 	    strstr(a.rr_panic, "wait-for cycle cpu2 (IPL_VM) -> "
