@@ -421,24 +421,20 @@ test_environment(void **state)
 {
 	struct xcs_config cfg;
 
-	setenv("XCALLSIM_REPLAY", "7:2:100", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_REPLAY", "7:2:100", &cfg);
 	assert_int_equal(cfg.xc_replay, 1);
 	assert_int_equal(cfg.xc_replay_seed, 7);
 	assert_int_equal(cfg.xc_replay_depth, 2);
 	assert_int_equal(cfg.xc_replay_steps, 100);
 
-	setenv("XCALLSIM_REPLAY", "42", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_REPLAY", "42", &cfg);
 	assert_int_equal(cfg.xc_replay_seed, 42);
 	assert_int_equal(cfg.xc_replay_depth, 3);
 	assert_int_equal(cfg.xc_replay_steps, 2000);
 
-	setenv("XCALLSIM_REPLAY", "seven", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_REPLAY", "seven", &cfg);
 	rp_expect_einval(&cfg, "XCALLSIM_REPLAY");
-	setenv("XCALLSIM_REPLAY", "7:2:100:5", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_REPLAY", "7:2:100:5", &cfg);
 	rp_expect_einval(&cfg, "XCALLSIM_REPLAY");
 	unsetenv("XCALLSIM_REPLAY");
 	xcs_config_init(&cfg);

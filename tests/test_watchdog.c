@@ -460,24 +460,20 @@ test_environment(void **state)
 {
 	struct xcs_config cfg;
 
-	setenv("XCALLSIM_WATCHDOG", "250,panic,resend", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_WATCHDOG", "250,panic,resend", &cfg);
 	assert_int_equal(cfg.xc_watchdog_ms, 250);
 	assert_int_equal(cfg.xc_watchdog_panic, 1);
 	assert_int_equal(cfg.xc_watchdog_resend, 1);
 
-	setenv("XCALLSIM_WATCHDOG", "0", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_WATCHDOG", "0", &cfg);
 	assert_int_equal(cfg.xc_watchdog_ms, 0);
 	assert_int_equal(cfg.xc_watchdog_panic, 0);
 
-	setenv("XCALLSIM_WATCHDOG", "5s", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_WATCHDOG", "5s", &cfg);
 	assert_int_equal(xcs_boot(&cfg), EINVAL);
 	assert_non_null(strstr(xcs_errstr(), "XCALLSIM_WATCHDOG=\"5s\""));
 
-	setenv("XCALLSIM_WATCHDOG", "100,loud", 1);
-	xcs_config_init(&cfg);
+	tu_config_env("XCALLSIM_WATCHDOG", "100,loud", &cfg);
 	assert_int_equal(xcs_boot(&cfg), EINVAL);
 	unsetenv("XCALLSIM_WATCHDOG");
 

@@ -72,6 +72,13 @@ tu_boot_config(const struct xcs_config *cfg)
 }
 
 void
+tu_config_env(const char *name, const char *value, struct xcs_config *cfg)
+{
+	assert_int_equal(setenv(name, value, 1), 0);
+	xcs_config_init(cfg);
+}
+
+void
 tu_boot(unsigned int ncpus, enum xcs_idle idle)
 {
 	struct xcs_config cfg;

@@ -50,6 +50,9 @@ void	tu_filter(void);
 int	tu_teardown(void **);
 #define TU_TEST(f)	cmocka_unit_test_teardown(f, tu_teardown)
 
+/* Set an environment variable and fill in the configuration it changes. */
+void	tu_config_env(const char *, const char *, struct xcs_config *);
+
 /* Boot a machine with n CPUs, or with a full configuration. */
 void	tu_boot(unsigned int, enum xcs_idle);
 void	tu_boot_config(const struct xcs_config *);
