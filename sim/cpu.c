@@ -913,6 +913,7 @@ xcs_quiesce(unsigned int timeout_ms)
 	const char *why = NULL;
 	uint64_t deadline;
 	unsigned int n;
+	int expired = 0;
 
 	if (self == NULL) {
 		xcs_seterr("xcs_quiesce: the caller is not a simulated CPU");
@@ -920,21 +921,26 @@ xcs_quiesce(unsigned int timeout_ms)
 	}
 	deadline = xcs_now_ms() + timeout_ms;
 	for (;;) {
+		xcs_doorbell(self);
 		for (n = 0, why = NULL; n < xm->xm_ncpus && why == NULL; n++) {
 			ci = &xm->xm_cpus[n];
 			why = xcs_cpu_unquiet(ci, self);
 		}
 		if (why == NULL)
 			return (0);
+		if (expired)
+			break;
 		if (xcs_replay_active()) {
-			/* Nothing else can run: it will never be quiet. */
-			if (xcs_replay_wait(self, xcs_all_quiet, self, 1) != 0)
-				break;
+			/*
+			 * Timed out: nothing else can run, so it will never
+			 * be quiet.  Look once more, for the reason.
+			 */
+			expired = xcs_replay_wait(self, xcs_all_quiet, self,
+			    1) != 0;
 			continue;
 		}
 		if (xcs_now_ms() > deadline)
 			break;
-		xcs_doorbell(self);
 		sched_yield();
 	}
 	xcs_seterr("xcs_quiesce: cpu%u is not quiet after %u ms: %s (%s, "

@@ -98,6 +98,8 @@ struct xcs_rp_cpu {
 	uint64_t	 rc_seen;	/* progress when it last resumed */
 	unsigned int	 rc_busy;	/* spins that saw progress */
 	int		 rc_signal;	/* the IPI signal would be pending */
+	int		 rc_timed;	/* XCS_RM_WAIT may time out */
+	int		 rc_expired;	/* ... and did: nothing else could run */
 	int		 (*rc_done)(void *); /* XCS_RM_WAIT's condition */
 	void		*rc_done_arg;
 };
@@ -414,37 +416,72 @@ xcs_rp_runnable(struct xcs_replay *xr, unsigned int n)
 }
 
 /*
- * The CPU to run next: the runnable one with the highest priority.  If
- * only spinners that saw nothing change are left, they take turns of
+ * Only spinners that saw nothing change can run: they take turns of
  * XCS_RP_TURN spins, so that a CPU counting down a delay loop gets to
- * the end of it; when they have spun XCS_RP_SPINS times with no
- * progress anywhere, no CPU will ever get anywhere: -1.
+ * the end of it.  After XCS_RP_SPINS of them with no progress anywhere,
+ * or if there are none, -1.
  */
 static int
-xcs_rp_pick(struct xcs_replay *xr, unsigned int self)
+xcs_rp_pick_idle(struct xcs_replay *xr, unsigned int self)
 {
 	unsigned int n, i, ncpus = xcs_machine.xm_ncpus;
-	int best = -1, idle = -1;
 
-	for (n = 0; n < ncpus; n++) {
-		if (xcs_rp_runnable(xr, n) == XCS_RP_CAN &&
-		    (best < 0 || xr->xr_cpus[n].rc_prio >
-		    xr->xr_cpus[best].rc_prio))
-			best = n;
-	}
-	if (best >= 0)
-		return (best);
 	if (++xr->xr_idle > XCS_RP_SPINS)
 		return (-1);
 	if (xr->xr_idle % XCS_RP_TURN != 0 &&
 	    xcs_rp_runnable(xr, self) == XCS_RP_IDLE)
 		return (self);
-	for (i = 1; i <= ncpus && idle < 0; i++) {
+	for (i = 1; i <= ncpus; i++) {
 		n = (self + i) % ncpus;
 		if (xcs_rp_runnable(xr, n) == XCS_RP_IDLE)
-			idle = n;
+			return (n);
 	}
-	return (idle);
+	return (-1);
+}
+
+/*
+ * Nothing else can ever happen: the timed wait with the highest
+ * priority times out, or -1 if there is none.
+ */
+static int
+xcs_rp_pick_timeout(struct xcs_replay *xr)
+{
+	unsigned int n;
+	int best = -1;
+
+	for (n = 0; n < xcs_machine.xm_ncpus; n++) {
+		if (xr->xr_cpus[n].rc_mode == XCS_RM_WAIT &&
+		    xr->xr_cpus[n].rc_timed && (best < 0 ||
+		    xr->xr_cpus[n].rc_prio > xr->xr_cpus[best].rc_prio))
+			best = n;
+	}
+	if (best >= 0)
+		xr->xr_cpus[best].rc_expired = 1;
+	return (best);
+}
+
+/*
+ * The CPU to run next: the runnable one with the highest priority, else
+ * an idle spinner, else a timed wait that times out; -1 if no CPU will
+ * ever get anywhere.
+ */
+static int
+xcs_rp_pick(struct xcs_replay *xr, unsigned int self)
+{
+	unsigned int n;
+	int best = -1;
+
+	for (n = 0; n < xcs_machine.xm_ncpus; n++) {
+		if (xcs_rp_runnable(xr, n) == XCS_RP_CAN &&
+		    (best < 0 || xr->xr_cpus[n].rc_prio >
+		    xr->xr_cpus[best].rc_prio))
+			best = n;
+	}
+	if (best < 0)
+		best = xcs_rp_pick_idle(xr, self);
+	if (best < 0)
+		best = xcs_rp_pick_timeout(xr);
+	return (best);
 }
 
 /* Wait for the token, or for the schedule to end. */
@@ -597,9 +634,9 @@ xcs_replay_spin(struct cpu_info *ci)
 
 /*
  * Wait for done(arg) or an IPI this CPU can take.  The first wait of a
- * CPU other than cpu0 parks it for xcs_replay_start().  If no CPU can
- * run, a timed wait returns ETIMEDOUT, still holding the token; any
- * other wait is a deadlock.
+ * CPU other than cpu0 parks it for xcs_replay_start().  A timed wait
+ * returns ETIMEDOUT when no other CPU could ever run; any other wait
+ * then is a deadlock.
  */
 int
 xcs_replay_wait(struct cpu_info *ci, int (*done)(void *), void *arg,
@@ -619,17 +656,24 @@ xcs_replay_wait(struct cpu_info *ci, int (*done)(void *), void *arg,
 		rc->rc_seen = xr->xr_progress;
 		return (0);
 	}
+	/* A signal sent while it ran: taken now, then the caller looks. */
+	if (rc->rc_signal) {
+		xcs_rp_interrupt(ci);
+		return (0);
+	}
 	xcs_rp_account(xr, rc);
 	rc->rc_mode = XCS_RM_WAIT;
 	rc->rc_done = done;
 	rc->rc_done_arg = arg;
-	if (xcs_rp_step(xr, ci) != 0) {
-		if (!timed)
-			xcs_replay_deadlock(ci);
-		rc->rc_mode = XCS_RM_LOOK;
+	rc->rc_timed = timed;
+	rc->rc_expired = 0;
+	if (xcs_rp_step(xr, ci) != 0)
+		xcs_replay_deadlock(ci);
+	rc->rc_mode = XCS_RM_LOOK;
+	if (rc->rc_expired) {
+		rc->rc_expired = 0;
 		return (ETIMEDOUT);
 	}
-	rc->rc_mode = XCS_RM_LOOK;
 	return (0);
 }
 

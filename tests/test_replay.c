@@ -367,6 +367,49 @@ test_quiesce_gives_up_at_once(void **state)
 	tu_shutdown_panicked();
 }
 
+/*
+ * cpu0 waits in xcs_quiesce, in process context and so signalled like a
+ * running CPU, while cpu1 posts to it: it takes each IPI and runs each
+ * xcall there, and gives up only when nothing can run (cpu1's job is
+ * not joined, so the machine is never quiet).
+ */
+static unsigned int rp_on_cpu0;		/* [a] xcalls run on cpu0 */
+
+static void
+rp_count_on_cpu0(void *arg)
+{
+	if (cpu_number() == 0)
+		atomic_inc_int(&rp_on_cpu0);
+}
+
+static void
+rp_post_to_cpu0(void *arg)
+{
+	struct xcall *xc = arg;
+	unsigned int i;
+
+	for (i = 0; i < 8; i++) {
+		cpu_xcall_set(&xc[i], rp_count_on_cpu0, NULL);
+		cpu_xcall(xcs_cpu(0), &xc[i]);
+	}
+}
+
+static void
+test_quiesce_takes_ipis(void **state)
+{
+	struct xcall xc[8];
+
+	rp_boot(2, 6, 0, NULL);
+	atomic_store_int(&rp_on_cpu0, 0);
+	assert_int_equal(xcs_cpu_start(1, rp_post_to_cpu0, xc), 0);
+	assert_int_equal(xcs_quiesce(TU_TIMEOUT_MS), ETIMEDOUT);
+	assert_non_null(strstr(xcs_errstr(), "cpu1 is not quiet"));
+	assert_non_null(strstr(xcs_errstr(), "it is not idle"));
+	assert_int_equal(atomic_load_int(&rp_on_cpu0), 8);
+	assert_int_equal(xcs_cpu_join(1), 0);
+	tu_shutdown();
+}
+
 /* A timed sleep nobody ends times out once nothing else can run. */
 static int rp_sleep_error;
 
@@ -451,6 +494,7 @@ main(void)
 		TU_TEST(test_deadlock_cycle_exact),
 		TU_TEST(test_deadlock_dropped_ipi),
 		TU_TEST(test_quiesce_gives_up_at_once),
+		TU_TEST(test_quiesce_takes_ipis),
 		TU_TEST(test_timed_sleep_times_out),
 		TU_TEST(test_bad_configuration),
 		TU_TEST(test_environment),
