@@ -99,7 +99,7 @@ struct xcs_rp_cpu {
 	unsigned int	 rc_busy;	/* spins that saw progress */
 	int		 rc_signal;	/* the IPI signal would be pending */
 	int		 rc_timed;	/* XCS_RM_WAIT may time out */
-	int		 rc_expired;	/* ... and did: nothing else could run */
+	int		 rc_expired;	/* ... and did: nothing else ran */
 	int		 (*rc_done)(void *); /* XCS_RM_WAIT's condition */
 	void		*rc_done_arg;
 };
