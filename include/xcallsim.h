@@ -249,8 +249,9 @@ int	xcs_trace_export(const char *);
  * and none can take an IPI, the machine panics with each CPU's wait,
  * the wait-for chain and the XCALLSIM_REPLAY value that replays it.
  * The watchdog is off; timed faults (delay, stall, sihold) are refused;
- * cpu0 must wait for other CPUs through kernel calls or xcs_cpu_join
- * and xcs_quiesce, never by sleeping or polling on its own.  A panic
+ * cpu0 must wait for other CPUs through kernel calls (CPU_BUSY_CYCLE
+ * included), xcs_cpu_join or xcs_quiesce, never by a host sleep or a
+ * loop with no kernel call in it.  A panic
  * stops the schedule: the other CPUs stay stopped until shutdown.
  * Weak memory and the host signal path are not modelled in this mode.
  * XCALLSIM_REPLAY="seed[:depth[:steps]]" turns it on from the
