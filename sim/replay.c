@@ -159,6 +159,8 @@ xcs_replay_env(struct xcs_config *cfg)
 int
 xcs_replay_check(const struct xcs_config *cfg)
 {
+	const char *env = getenv("XCALLSIM_REPLAY");
+
 	if (!cfg->xc_replay)
 		return (0);
 	if (cfg->xc_replay_depth < 1 ||
@@ -168,9 +170,8 @@ xcs_replay_check(const struct xcs_config *cfg)
 		    "depth of 1 to %d and at least one step "
 		    "(XCALLSIM_REPLAY=\"seed[:depth[:steps]]\"%s%s)",
 		    cfg->xc_replay_depth, cfg->xc_replay_steps,
-		    XCS_RP_MAXDEPTH, getenv("XCALLSIM_REPLAY") ? " is " : "",
-		    getenv("XCALLSIM_REPLAY") ? getenv("XCALLSIM_REPLAY") :
-		    "");
+		    XCS_RP_MAXDEPTH, env != NULL ? " is " : "",
+		    env != NULL ? env : "");
 		return (EINVAL);
 	}
 	return (0);
@@ -718,30 +719,32 @@ xcs_rp_waits_for(struct cpu_info *ci, const char **what)
 	return (-1);
 }
 
-/* One line about CPU ci for the deadlock report. */
+/* What ci waits in: " sleeps on \"xcsync\"", " spins ... of cpu2". */
 static void
-xcs_rp_describe(FILE *f, struct cpu_info *ci)
+xcs_rp_print_wait(FILE *f, struct cpu_info *ci, const char *what,
+    int target)
 {
 	struct proc *p = ci->ci_curproc;
-	const char *what;
-	char name[64];
-	size_t i;
-	int target;
 
-	target = xcs_rp_waits_for(ci, &what);
-	fprintf(f, "  cpu%u at %s %s", ci->ci_cpuid,
-	    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)), what);
+	fprintf(f, " %s", what);
 	if (target >= 0)
 		fprintf(f, " cpu%d", target);
 	if (xcs_atomic_load(&p->p_wchan) != NULL)
 		fprintf(f, " on \"%s\"", p->p_wmesg ? p->p_wmesg : "?");
-	if (xcs_atomic_load(&ci->ci_ipis) != 0)
-		fprintf(f, ", IPI pending (masked)");
-#ifdef MULTIPROCESSOR
-	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
-		struct xcall *xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]);
+}
 
-		if (xc == NULL)
+/* Its slots, and whether anything will ever dispatch them. */
+static void
+xcs_rp_print_slots(FILE *f, struct cpu_info *ci)
+{
+#ifdef MULTIPROCESSOR
+	struct xcall *xc;
+	char name[64];
+	size_t i;
+
+	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
+		if ((xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i])) ==
+		    NULL)
 			continue;
 		fprintf(f, ", slot %zu holds %s", i, xcs_fn_name(
 		    (void *)xc->xc_func, name, sizeof(name)));
@@ -749,22 +752,24 @@ xcs_rp_describe(FILE *f, struct cpu_info *ci)
 		    xcs_atomic_load(&ci->ci_ipending) == 0)
 			fprintf(f, " with no IPI pending");
 	}
-#else
-	(void)i;
-	(void)name;
 #endif
-	fprintf(f, "\n");
 }
 
-/* How the chain ends: the last CPU's wait, which waits for no CPU. */
+/* One line about CPU ci for the deadlock report. */
 static void
-xcs_rp_chain_end(FILE *f, struct cpu_info *ci, const char *what)
+xcs_rp_describe(FILE *f, struct cpu_info *ci)
 {
-	struct proc *p = ci->ci_curproc;
+	const char *what;
+	int target;
 
-	fprintf(f, " %s", what);
-	if (xcs_atomic_load(&p->p_wchan) != NULL)
-		fprintf(f, " on \"%s\"", p->p_wmesg ? p->p_wmesg : "?");
+	target = xcs_rp_waits_for(ci, &what);
+	fprintf(f, "  cpu%u at %s", ci->ci_cpuid,
+	    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)));
+	xcs_rp_print_wait(f, ci, what, target);
+	if (xcs_atomic_load(&ci->ci_ipis) != 0)
+		fprintf(f, ", IPI pending (masked)");
+	xcs_rp_print_slots(f, ci);
+	fprintf(f, "\n");
 }
 
 /*
@@ -784,7 +789,8 @@ xcs_rp_chain(FILE *f, unsigned int start)
 		    xcs_ipl_name(xcs_atomic_load(&xm->xm_cpus[n].ci_ilevel)));
 		next = xcs_rp_waits_for(&xm->xm_cpus[n], &what);
 		if (next < 0) {
-			xcs_rp_chain_end(f, &xm->xm_cpus[n], what);
+			/* The chain ends in a wait for no CPU. */
+			xcs_rp_print_wait(f, &xm->xm_cpus[n], what, -1);
 			return (0);
 		}
 		n = next;
