@@ -159,11 +159,15 @@ trace_text(unsigned int last)
 	return (text);
 }
 
+/*
+ * The sleep on the cond, by its wmesg: cpu0's cpu_xcall_sync sleeps
+ * too, and finding that one would signal the cond before cpu1 waits.
+ */
 static int
-trace_shows_sleep(void *arg)
+trace_shows_cond_sleep(void *arg)
 {
 	char *text = trace_text(64);
-	int found = strstr(text, "sleep on") != NULL;
+	int found = strstr(text, "\"trcond\"") != NULL;
 
 	free(text);
 	return (found);
@@ -185,7 +189,7 @@ trace_sleep_wakeup(void)
 	struct cond c = COND_INITIALIZER();
 
 	assert_int_equal(xcs_cpu_start(1, trace_cond_job, &c), 0);
-	assert_true(tu_wait(trace_shows_sleep, NULL));
+	assert_true(tu_wait(trace_shows_cond_sleep, NULL));
 	cond_signal(&c);
 	assert_int_equal(xcs_cpu_join(1), 0);
 }
