@@ -102,6 +102,9 @@ struct xcs_stats {
  * it twice, sends one before the xcall is in its slot, sends one to a
  * CPU with empty slots, or makes a CPU taking an IPI sit at IPL for us
  * microseconds first.  Dropped IPIs are for the watchdog to find.
+ * "sihold=P[:us]" holds the MI softintr lock longer; "raise=P[:IPL]"
+ * makes a cpu_xcall() post at a random IPL above its caller's, up to IPL
+ * (IPL_HIGH by default), until it has sent the IPI.
  *
  * The trace keeps each CPU's last xc_trace_events events (1024 by
  * default, rounded up to a power of two; 0 turns it off).  XCALLSIM_TRACE

@@ -36,6 +36,10 @@
  *			(an IPL_HIGH mutex) for US more microseconds
  *			(default 1000), spinning as a CPU would, so an
  *			IPI may arrive while it is held
+ *	raise=P[:IPL]	a caller of cpu_xcall() posts at a raised IPL,
+ *			one of those above its own up to IPL (default
+ *			IPL_HIGH) at random, from its first try at a slot
+ *			until it has sent the IPI
  *	seed=N		the generators' seed (default 1)
  *
  * The specification comes from xc_faults or XCALLSIM_FAULTS, as
@@ -53,6 +57,7 @@
 #include <machine/intr.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -164,6 +169,15 @@ xcs_fault_item(struct xcs_faults *f, char *item)
 	if (strcmp(item, "sihold") == 0)
 		return (xcs_fault_prob_us(val, rest, 10000000, &f->f_sihold,
 		    &f->f_sihold_us));
+	if (strcmp(item, "raise") == 0) {
+		v = f->f_raise_ipl;
+		if (xcs_fault_prob(val, &f->f_raise) ||
+		    xcs_fault_ipl(&rest, &v) || *rest ||
+		    v < IPL_SOFTCLOCK || v > IPL_HIGH)
+			return (-1);
+		f->f_raise_ipl = v;
+		return (0);
+	}
 	if (strcmp(item, "stall") == 0) {
 		v = f->f_stall_ipl;
 		if (xcs_fault_prob(val, &f->f_stall) ||
@@ -193,6 +207,7 @@ xcs_faults_init(const struct xcs_config *cfg)
 	f.f_stall_ipl = IPL_HIGH;
 	f.f_stall_us = 1000;
 	f.f_sihold_us = 1000;
+	f.f_raise_ipl = IPL_HIGH;
 	if (cfg->xc_faults != NULL && *cfg->xc_faults != '\0') {
 		if ((copy = strdup(cfg->xc_faults)) == NULL)
 			return (ENOMEM);
@@ -204,12 +219,14 @@ xcs_faults_init(const struct xcs_config *cfg)
 			xcs_seterr("xcs_boot: faults \"%s\": want seed=N, "
 			    "drop=P, delay=P[:us], dup=P, early=P, "
 			    "spurious=P, stall=P[:IPL[:us]], sihold=P[:us], "
+			    "raise=P[:IPL] (IPL_SOFTCLOCK to IPL_HIGH), "
 			    "comma-separated",
 			    cfg->xc_faults);
 			return (EINVAL);
 		}
 		f.f_on = f.f_drop || f.f_delay || f.f_dup || f.f_early ||
-		    f.f_spurious || f.f_stall || f.f_sihold;
+		    f.f_spurious || f.f_stall || f.f_sihold ||
+		    f.f_raise;
 	}
 	xcs_faults = f;
 	return (0);
@@ -308,4 +325,45 @@ xcs_fault_spin(unsigned int us)
 		spun = (t.tv_sec - t0.tv_sec) * 1000000 +
 		    (t.tv_nsec - t0.tv_nsec) / 1000;
 	} while (spun < us);
+}
+
+/*
+ * The raise fault.  One word says whether a raise is under way, at
+ * which interrupt depth and from which IPL, 1 + depth * NIPL + IPL, or
+ * 0: a post in an interrupt handler on this CPU between raising and
+ * lowering must see it whole, so it is set by one store before the IPL
+ * goes up, and only the post at the same depth lowers.  volatile
+ * sig_atomic_t, as for any word a signal handler on the same thread
+ * reads: the store is one instruction, not moved across the calls.
+ */
+static __thread volatile sig_atomic_t xcs_raised;
+
+/* A post begins: perhaps raise its caller's IPL for the whole post. */
+void
+xcs_fault_raise(struct cpu_info *ci)
+{
+	int ilevel = ci->ci_ilevel, ipl;
+
+	if (xcs_raised != 0 || ilevel >= xcs_faults.f_raise_ipl ||
+	    !xcs_fault(ci, xcs_faults.f_raise))
+		return;
+	/* The levels amd64 names, above the caller's, at random. */
+	do {
+		ipl = ilevel + 1 +
+		    xcs_fault_random(ci) % (xcs_faults.f_raise_ipl - ilevel);
+	} while (strcmp(xcs_ipl_name(ipl), "IPL_?") == 0);
+	xcs_raised = 1 + ci->ci_idepth * NIPL + ilevel;
+	(void)splraise(ipl);
+}
+
+/* The post raised by xcs_fault_raise() has sent its IPI: lower again. */
+void
+xcs_fault_lower(struct cpu_info *ci)
+{
+	int raised = xcs_raised;
+
+	if (raised == 0 || (raised - 1) / NIPL != ci->ci_idepth)
+		return;
+	xcs_raised = 0;
+	splx((raised - 1) % NIPL);
 }

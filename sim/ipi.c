@@ -175,8 +175,7 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 		XCS_STAT_INC(self, xs_ipi_dropped);
 		xcs_trace(self, XCS_TR_IPI, XCS_IPI_DROPPED, ci->ci_cpuid, NULL,
 		    ipimask);
-		splx(s);
-		return;
+		goto out;
 	}
 
 	/*
@@ -199,8 +198,11 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 	xcs_trace(self, XCS_TR_IPI, how, ci->ci_cpuid, NULL, ipimask);
 	if (xcs_faults.f_on)
 		xcs_fault_extra_ipis(self, ci);
-
+out:
 	splx(s);
+	/* A caller the raise fault raised is done posting. */
+	if (xcs_faults.f_on)
+		xcs_fault_lower(self);
 }
 
 /*
@@ -362,9 +364,12 @@ xcs_slot_check(volatile void *p, void *o, void *n)
 	xcs_posting = xc;
 	xcs_posting_func = (void *)xc->xc_func;
 	xcs_posting_arg = xc->xc_arg;
+	if (!xcs_faults.f_on)
+		return;
 	/* The early fault: an IPI that overtakes the xcall it is for. */
-	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_early))
+	if (xcs_fault(self, xcs_faults.f_early))
 		xcs_ipi_resend(target);
+	xcs_fault_raise(self);
 }
 
 void

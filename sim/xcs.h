@@ -221,11 +221,12 @@ struct xcs_faults {
 	int		f_on;
 	uint64_t	f_seed;
 	uint32_t	f_drop, f_delay, f_dup, f_early, f_spurious, f_stall;
-	uint32_t	f_sihold;
+	uint32_t	f_sihold, f_raise;
 	unsigned int	f_delay_us;
 	int		f_stall_ipl;
 	unsigned int	f_stall_us;
 	unsigned int	f_sihold_us;
+	int		f_raise_ipl;
 };
 extern struct xcs_faults xcs_faults;
 
@@ -236,6 +237,8 @@ struct cpu_info *xcs_fault_other_cpu(struct cpu_info *);
 void	xcs_fault_delay(struct cpu_info *, unsigned int);
 void	xcs_fault_stall(struct cpu_info *);
 void	xcs_fault_spin(unsigned int);
+void	xcs_fault_raise(struct cpu_info *);
+void	xcs_fault_lower(struct cpu_info *);
 
 /* replay.c */
 void	xcs_replay_env(struct xcs_config *);

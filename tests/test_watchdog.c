@@ -300,6 +300,52 @@ test_deadlock_cycle(void **state)
 	assert_int_equal(xcs_shutdown(), 0);
 }
 
+/*
+ * The raise fault: the poster of stall_begin makes each post at a
+ * raised IPL, at most IPL_SOFTTTY, and spins there on cpu2.  The
+ * watchdog names that IPL, and each post ends back at IPL_NONE.
+ */
+static int wd_ipl_after;		/* [a] the poster's IPL when done */
+
+static void
+raised_poster(void *arg)
+{
+	struct stall *s = arg;
+
+	(void)tu_wait_uint(&s->s_raised, 1);
+	post_five(s, 0, xcs_cpu(2));
+	atomic_store_int((unsigned int *)&wd_ipl_after, curcpu()->ci_ilevel);
+}
+
+static void
+test_raise_fault(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stall st;
+	struct xcs_stats xs;
+
+	wd_boot_faults(3, 0, 0, "seed=5,raise=1:IPL_SOFTTTY");
+	atomic_store_int((unsigned int *)&wd_ipl_after, -1);
+	start_on(2, holder, &s);
+	start_on(1, raised_poster, &s);
+	wd_expect(XCS_STALL_SPIN, 1, &st);
+	if (st.st_ipl <= IPL_NONE || st.st_ipl > IPL_SOFTTTY)
+		fail_msg("cpu1 spun at IPL %d:\n%s", st.st_ipl, st.st_text);
+	assert_int_equal(st.st_target, 2);
+
+	atomic_store_int(&s.s_release, 1);
+	wd_expect(XCS_STALL_UNSTUCK, 1, &st);
+	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(xcs_cpu_join(2), 0);
+	assert_true(tu_wait_uint(&s.s_ran, 5));
+	assert_int_equal(atomic_load_int((unsigned int *)&wd_ipl_after),
+	    IPL_NONE);
+	/* Each of the five posts was raised. */
+	assert_int_equal(xcs_stats(1, &xs), 0);
+	assert_int_equal(xs.xs_faults, 5);
+	tu_shutdown();
+}
+
 /* With panic set the stuck CPU panics, naming what it waited for. */
 static void
 test_spin_panics(void **state)
@@ -407,7 +453,8 @@ test_fault_spec(void **state)
 	static const char *const bad[] = {
 		"drop=2", "drop=-0.1", "bogus=0.5", "delay=0.1:0",
 		"stall=0.1:IPL_FOO", "stall=0.1:IPL_HIGH:0", "seed=x",
-		"dup", "dup=0.1:5", ",",
+		"dup", "dup=0.1:5", ",", "raise=0.1:IPL_NONE",
+		"raise=0.1:IPL_IPI", "raise=0.1:5:6",
 	};
 	struct xcs_config cfg;
 	size_t i;
@@ -421,7 +468,7 @@ test_fault_spec(void **state)
 	}
 	xcs_config_init(&cfg);
 	cfg.xc_faults = "seed=4,delay=0.5:20,dup=0.1,early=0.1,"
-	    "spurious=0.1,stall=0.1:IPL_VM:50";
+	    "spurious=0.1,stall=0.1:IPL_VM:50,raise=0.1:IPL_VM";
 	tu_boot_config(&cfg);
 	tu_shutdown();
 }
@@ -491,6 +538,7 @@ main(void)
 		TU_TEST(test_spin_reported_then_unstuck),
 		TU_TEST(test_stale_slot_reported),
 		TU_TEST(test_deadlock_cycle),
+		TU_TEST(test_raise_fault),
 		TU_TEST(test_spin_panics),
 		TU_TEST(test_dropped_ipi_reported),
 		TU_TEST(test_dropped_ipi_resent),
