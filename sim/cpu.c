@@ -108,6 +108,16 @@ xcs_is_cpu(const struct cpu_info *ci)
 	return (off % sizeof(*ci) == 0 && off / sizeof(*ci) < xm->xm_ncpus);
 }
 
+/* The CPU whose cpu_info holds address p, or NULL. */
+struct cpu_info *
+xcs_cpu_holding(const void *p)
+{
+	if ((const char *)p < xcs_cpus_lo || (const char *)p >= xcs_cpus_hi)
+		return (NULL);
+	return (&xcs_machine.xm_cpus[((const char *)p - xcs_cpus_lo) /
+	    sizeof(struct cpu_info)]);
+}
+
 /* Kernel calls given something that is not a booted CPU panic. */
 void
 xcs_check_cpu(const struct cpu_info *ci, const char *func)
@@ -380,6 +390,7 @@ xcs_cpu_main(void *arg)
 	xc->xc_has_top = 1;
 	xcs_idle(ci);
 	xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+	xcs_watch_close();
 	xcs_curcpu_tls = NULL;
 	return (NULL);
 }
@@ -625,7 +636,9 @@ xcs_boot(const struct xcs_config *cfg)
 	xm->xm_signal = cfg->xc_signal ? cfg->xc_signal : SIGUSR1;
 	if ((error = xcs_replay_init(cfg)) != 0 ||
 	    (error = xcs_trace_alloc()) != 0 ||
+	    (error = xcs_watch_init()) != 0 ||
 	    (error = xcs_ipi_install(xm->xm_signal)) != 0) {
+		xcs_watch_fini();
 		xcs_replay_fini();
 		xcs_machine_free();
 		xcs_atomic_store(&xcs_booted, 0);
@@ -651,6 +664,7 @@ xcs_boot(const struct xcs_config *cfg)
 		xcs_replay_open();
 		xcs_cpus_stop();
 		xcs_ipi_uninstall();
+		xcs_watch_fini();
 		xcs_curcpu_tls = NULL;
 		xcs_replay_fini();
 		xcs_machine_free();
@@ -688,6 +702,7 @@ xcs_shutdown(void)
 	if (!xcs_replay_on())
 		xcs_trace_final();
 	xcs_ipi_uninstall();
+	xcs_watch_fini();
 	xcs_curcpu_tls = NULL;
 	xcs_replay_fini();
 	xcs_machine_free();

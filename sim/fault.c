@@ -36,6 +36,10 @@
  *			(an IPL_HIGH mutex) for US more microseconds
  *			(default 1000), spinning as a CPU would, so an
  *			IPI may arrive while it is held
+ *	widen=P[:US]	a dispatch pass stops for up to US microseconds
+ *			(default 100) right after it touches a slot,
+ *			between taking an xcall and clearing its slot in
+ *			a file that does those apart; see watch.c
  *	raise=P[:IPL]	a caller of cpu_xcall() posts at a raised IPL,
  *			one of those above its own up to IPL (default
  *			IPL_HIGH) at random, from its first try at a slot
@@ -166,6 +170,9 @@ xcs_fault_item(struct xcs_faults *f, char *item)
 	if (strcmp(item, "delay") == 0)
 		return (xcs_fault_prob_us(val, rest, 1000000, &f->f_delay,
 		    &f->f_delay_us));
+	if (strcmp(item, "widen") == 0)
+		return (xcs_fault_prob_us(val, rest, 1000000, &f->f_widen,
+		    &f->f_widen_us));
 	if (strcmp(item, "sihold") == 0)
 		return (xcs_fault_prob_us(val, rest, 10000000, &f->f_sihold,
 		    &f->f_sihold_us));
@@ -208,6 +215,7 @@ xcs_faults_init(const struct xcs_config *cfg)
 	f.f_stall_us = 1000;
 	f.f_sihold_us = 1000;
 	f.f_raise_ipl = IPL_HIGH;
+	f.f_widen_us = 100;
 	if (cfg->xc_faults != NULL && *cfg->xc_faults != '\0') {
 		if ((copy = strdup(cfg->xc_faults)) == NULL)
 			return (ENOMEM);
@@ -220,13 +228,14 @@ xcs_faults_init(const struct xcs_config *cfg)
 			    "drop=P, delay=P[:us], dup=P, early=P, "
 			    "spurious=P, stall=P[:IPL[:us]], sihold=P[:us], "
 			    "raise=P[:IPL] (IPL_SOFTCLOCK to IPL_HIGH), "
+			    "widen=P[:us], "
 			    "comma-separated",
 			    cfg->xc_faults);
 			return (EINVAL);
 		}
 		f.f_on = f.f_drop || f.f_delay || f.f_dup || f.f_early ||
 		    f.f_spurious || f.f_stall || f.f_sihold ||
-		    f.f_raise;
+		    f.f_raise || f.f_widen;
 	}
 	xcs_faults = f;
 	return (0);
@@ -247,7 +256,7 @@ xcs_faults_seed(struct xcs_cpu *xc, unsigned int n)
  * xorshift64* on this CPU's state.  A nested handler may reuse a value
  * the interrupted code was about to use; that costs nothing here.
  */
-static uint32_t
+uint32_t
 xcs_fault_random(struct cpu_info *ci)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;

@@ -165,7 +165,12 @@ softintr_dispatch(int level)
 		sih->sih_runner = curcpu();
 		mtx_leave(&softintr_lock);
 
+		/* The earlier glue's xcall handler takes a cpu_info's slots. */
+		if (xcs_faults.f_widen)
+			xcs_watch_begin(sih->sih_arg);
 		(*sih->sih_func)(sih->sih_arg);
+		if (xcs_faults.f_widen)
+			xcs_watch_end();
 
 		mtx_enter(&softintr_lock);
 		sih->sih_runner = NULL;

@@ -167,6 +167,7 @@ void	xcs_cpu_wait(struct cpu_info *, int (*)(void *), void *, int);
 void	xcs_cpu_wait_timed(struct cpu_info *, int (*)(void *), void *, int,
 	    const struct timespec *);
 int	xcs_is_cpu(const struct cpu_info *);
+struct cpu_info *xcs_cpu_holding(const void *);
 void	xcs_check_cpu(const struct cpu_info *, const char *);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
 uint64_t xcs_now_ms(void);
@@ -221,12 +222,13 @@ struct xcs_faults {
 	int		f_on;
 	uint64_t	f_seed;
 	uint32_t	f_drop, f_delay, f_dup, f_early, f_spurious, f_stall;
-	uint32_t	f_sihold, f_raise;
+	uint32_t	f_sihold, f_raise, f_widen;
 	unsigned int	f_delay_us;
 	int		f_stall_ipl;
 	unsigned int	f_stall_us;
 	unsigned int	f_sihold_us;
 	int		f_raise_ipl;
+	unsigned int	f_widen_us;
 };
 extern struct xcs_faults xcs_faults;
 
@@ -239,6 +241,14 @@ void	xcs_fault_stall(struct cpu_info *);
 void	xcs_fault_spin(unsigned int);
 void	xcs_fault_raise(struct cpu_info *);
 void	xcs_fault_lower(struct cpu_info *);
+uint32_t xcs_fault_random(struct cpu_info *);
+
+/* watch.c */
+int	xcs_watch_init(void);
+void	xcs_watch_fini(void);
+void	xcs_watch_close(void);
+void	xcs_watch_begin(const void *);
+void	xcs_watch_end(void);
 
 /* replay.c */
 void	xcs_replay_env(struct xcs_config *);

@@ -346,6 +346,32 @@ test_raise_fault(void **state)
 	tu_shutdown();
 }
 
+/*
+ * The widen fault: a dispatch pass stops right after each access to a
+ * slot, at least one per slot.  The xcall still runs once.
+ */
+static void
+test_widen_fault(void **state)
+{
+	struct stall s = { 0 };
+	struct xcs_stats xs;
+
+	wd_boot_faults(2, 0, 0, "seed=2,widen=1:50");
+	s.s_xc[0][0].xc_func = wd_stall_fn;
+	s.s_xc[0][0].xc_arg = &s;
+	cpu_xcall(xcs_cpu(1), &s.s_xc[0][0]);
+	assert_true(tu_wait_uint(&s.s_ran, 1));
+	assert_int_equal(xcs_quiesce(TU_TIMEOUT_MS), 0);
+	assert_int_equal(atomic_load_int(&s.s_ran), 1);
+	assert_int_equal(xcs_stats(1, &xs), 0);
+	if (xs.xs_faults < nitems(curcpu()->ci_xcall.xci_xcalls))
+		fail_msg("%llu widened windows in a pass over four slots",
+		    (unsigned long long)xs.xs_faults);
+	assert_int_equal(xcs_stats(0, &xs), 0);
+	assert_int_equal(xs.xs_faults, 0);
+	tu_shutdown();
+}
+
 /* With panic set the stuck CPU panics, naming what it waited for. */
 static void
 test_spin_panics(void **state)
@@ -454,7 +480,8 @@ test_fault_spec(void **state)
 		"drop=2", "drop=-0.1", "bogus=0.5", "delay=0.1:0",
 		"stall=0.1:IPL_FOO", "stall=0.1:IPL_HIGH:0", "seed=x",
 		"dup", "dup=0.1:5", ",", "raise=0.1:IPL_NONE",
-		"raise=0.1:IPL_IPI", "raise=0.1:5:6",
+		"raise=0.1:IPL_IPI", "raise=0.1:5:6", "widen=2",
+		"widen=0.1:0",
 	};
 	struct xcs_config cfg;
 	size_t i;
@@ -468,7 +495,7 @@ test_fault_spec(void **state)
 	}
 	xcs_config_init(&cfg);
 	cfg.xc_faults = "seed=4,delay=0.5:20,dup=0.1,early=0.1,"
-	    "spurious=0.1,stall=0.1:IPL_VM:50,raise=0.1:IPL_VM";
+	    "spurious=0.1,stall=0.1:IPL_VM:50,raise=0.1:IPL_VM,widen=0.1:20";
 	tu_boot_config(&cfg);
 	tu_shutdown();
 }
@@ -539,6 +566,7 @@ main(void)
 		TU_TEST(test_stale_slot_reported),
 		TU_TEST(test_deadlock_cycle),
 		TU_TEST(test_raise_fault),
+		TU_TEST(test_widen_fault),
 		TU_TEST(test_spin_panics),
 		TU_TEST(test_dropped_ipi_reported),
 		TU_TEST(test_dropped_ipi_resent),

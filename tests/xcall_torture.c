@@ -923,6 +923,18 @@ check_end_state(void)
 	}
 }
 
+/* The end of the result line: each kind of failure and its count. */
+static void
+print_failure_counts(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NFAILURES; i++)
+		printf(", %s %u", failure_names[i],
+		    atomic_load_int(&failures[i]));
+	printf("\n");
+}
+
 static void
 print_result(uint64_t ms)
 {
@@ -949,9 +961,7 @@ print_result(uint64_t ms)
 	printf("xcall_torture: %s: %lu xcalls on %u CPUs in %" PRIu64
 	    ".%03" PRIu64 " s, seed %lu", nfail ? "FAILURE" : "SUCCESS",
 	    total, opts.o_ncpus, ms / 1000, ms % 1000, opts.o_seed);
-	for (i = 0; i < NFAILURES; i++)
-		printf(", %s %u", failure_names[i], failures[i]);
-	printf("\n");
+	print_failure_counts();
 }
 
 static unsigned long
@@ -998,8 +1008,9 @@ hang_detector(void *arg)
 		    " ms; the machine:\n", limit);
 		xcs_dump_cpus();
 		printf("xcall_torture: FAILURE: %s after %lu xcalls, seed "
-		    "%lu\n", panicmsg != NULL ? "panic" : "hung", now,
+		    "%lu", panicmsg != NULL ? "panic" : "hung", now,
 		    opts.o_seed);
+		print_failure_counts();
 		fflush(stdout);
 		_exit(1);
 	}
