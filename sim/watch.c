@@ -177,7 +177,8 @@ xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 	if (xcs_replay_active())
 		xcs_replay_point(XCS_RP_READ);
 	else
-		xcs_fault_spin(1 + xcs_fault_random(ci) % xcs_faults.f_widen_us);
+		xcs_fault_spin(1 +
+		    xcs_fault_random(ci) % xcs_faults.f_widen_us);
 	xcs_watch_arm(1);
 }
 
