@@ -211,13 +211,19 @@ stall_begin(struct stall *s, int panic)
 
 /* cpu2 lowers; cpu's stall ends and both jobs finish. */
 static void
-stall_end(struct stall *s, int cpu, struct xcs_stall *st)
+stall_finish(struct stall *s, int cpu, struct xcs_stall *st)
 {
 	atomic_store_int(&s->s_release, 1);
 	wd_expect(XCS_STALL_UNSTUCK, cpu, st);
 	assert_int_equal(xcs_cpu_join(1), 0);
 	assert_int_equal(xcs_cpu_join(2), 0);
 	assert_true(tu_wait_uint(&s->s_ran, 5));
+}
+
+static void
+stall_end(struct stall *s, int cpu, struct xcs_stall *st)
+{
+	stall_finish(s, cpu, st);
 	tu_shutdown();
 }
 
@@ -333,11 +339,7 @@ test_raise_fault(void **state)
 		fail_msg("cpu1 spun at IPL %d:\n%s", st.st_ipl, st.st_text);
 	assert_int_equal(st.st_target, 2);
 
-	atomic_store_int(&s.s_release, 1);
-	wd_expect(XCS_STALL_UNSTUCK, 1, &st);
-	assert_int_equal(xcs_cpu_join(1), 0);
-	assert_int_equal(xcs_cpu_join(2), 0);
-	assert_true(tu_wait_uint(&s.s_ran, 5));
+	stall_finish(&s, 1, &st);
 	assert_int_equal(atomic_load_int((unsigned int *)&wd_ipl_after),
 	    IPL_NONE);
 	/* Each of the five posts was raised. */
