@@ -47,6 +47,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -194,6 +195,17 @@ xcs_watch_init(void)
 
 	if (!xcs_faults.f_widen)
 		return (0);
+	/*
+	 * Valgrind runs the program on a synthetic CPU: the breakpoints
+	 * fire in its translated code and it delivers the traps where it
+	 * likes, which hangs the run.  Its preload library gives it away.
+	 */
+	if (getenv("LD_PRELOAD") != NULL &&
+	    strstr(getenv("LD_PRELOAD"), "vgpreload") != NULL) {
+		xcs_seterr("xcs_boot: the widen fault needs hardware "
+		    "watchpoints, which do not work under valgrind");
+		return (ENOTSUP);
+	}
 	if ((error = xcs_watch_open(&xcs_machine.xm_cpus[0])) != 0) {
 		xcs_seterr("xcs_boot: the widen fault needs hardware "
 		    "watchpoints, and perf_event_open(2) refused one: %s",
