@@ -326,6 +326,105 @@ test_deadlock_cycle_exact(void **state)
 }
 
 /*
+ * The widen fault under replay.  Two drainers of cpu0's slots in the
+ * shape of upstream 1.1's cpu_xcall_handler(), a plain load and then a
+ * plain store, run as soft interrupts on cpu1 and cpu2, as the earlier
+ * glue's global softintr queue let them.  Without the fault the pair
+ * runs with the point before it and no seed runs the xcall twice; with
+ * it each access is a point, and PCT finds a seed where both drainers
+ * load the xcall before either clears the slot.
+ */
+static unsigned int rp_drained;		/* [a] runs of the xcall */
+
+static void
+rp_count(void *arg)
+{
+	atomic_inc_int(&rp_drained);
+}
+
+/* Racy by design, as upstream 1.1 was: it is the bug under test. */
+__attribute__((__no_sanitize_thread__)) static void
+rp_load_store_drain(void *arg)
+{
+	struct xcall_cpu *xci = &((struct cpu_info *)arg)->ci_xcall;
+	struct xcall *xc;
+	size_t i;
+
+	for (i = 0; i < nitems(xci->xci_xcalls); i++) {
+		xc = xci->xci_xcalls[i];
+		if (xc != NULL) {
+			xci->xci_xcalls[i] = NULL;
+			(*xc->xc_func)(xc->xc_arg);
+		}
+	}
+}
+
+/* Schedule a drainer; it runs here, or wherever the queue is drained. */
+static void
+rp_drainer_job(void *sih)
+{
+	int s;
+
+	s = splsoftclock();
+	softintr_schedule(sih);
+	splx(s);
+}
+
+/* How many times the two drainers ran the one xcall under seed. */
+static unsigned int
+rp_drain_twice(uint64_t seed, const char *faults)
+{
+	static struct xcall xc = XCALL_INITIALIZER(rp_count, NULL);
+	struct cpu_info *ci0;
+	void *sih[2];
+	unsigned int n;
+
+	/* About 55 steps: PCT's change points fall among them. */
+	rp_boot(RP_NCPUS, seed, 60, faults);
+	ci0 = xcs_cpu(0);
+	atomic_store_int(&rp_drained, 0);
+	for (n = 0; n < 2; n++) {
+		sih[n] = softintr_establish(IPL_SOFTCLOCK | IPL_MPSAFE,
+		    rp_load_store_drain, ci0);
+		assert_non_null(sih[n]);
+	}
+	/* In cpu0's slot with no IPI: only the drainers take it. */
+	assert_null(atomic_cas_ptr(&ci0->ci_xcall.xci_xcalls[0], NULL, &xc));
+	for (n = 0; n < 2; n++)
+		assert_int_equal(xcs_cpu_start(n + 1, rp_drainer_job, sih[n]),
+		    0);
+	for (n = 0; n < 2; n++)
+		assert_int_equal(xcs_cpu_join(n + 1), 0);
+	/* The joins order the drainers' stores before this read. */
+	assert_null(ci0->ci_xcall.xci_xcalls[0]);
+	n = atomic_load_int(&rp_drained);
+	tu_shutdown();
+	return (n);
+}
+
+/*
+ * A change point must fall right after the first drainer's load, about
+ * one seed in forty: look through a thousand.
+ */
+static void
+test_widen_finds_double_run(void **state)
+{
+	uint64_t seed, found = 0;
+
+	for (seed = 1; seed <= 1000 && found == 0; seed++) {
+		if (rp_drain_twice(seed, "widen=1") == 2)
+			found = seed;
+	}
+	if (found == 0)
+		fail_msg("no seed of 1000 ran the xcall twice under widen");
+	print_message("widen: seed %llu runs the xcall twice\n",
+	    (unsigned long long)found);
+	/* Without the fault the window never opens, whatever the seed. */
+	for (seed = 1; seed <= MAX(found, 200); seed++)
+		assert_int_equal(rp_drain_twice(seed, NULL), 1);
+}
+
+/*
  * A dropped IPI: cpu1's cpu_xcall_sync sleeps for good, its xcall sits
  * in cpu2's slot, and cpu0 joins cpu1.  No cycle: a chain that ends in
  * the sleep.
@@ -492,6 +591,7 @@ main(void)
 		TU_TEST(test_seeds_differ),
 		TU_TEST(test_pct_finds_lost_update),
 		TU_TEST(test_deadlock_cycle_exact),
+		TU_TEST(test_widen_finds_double_run),
 		TU_TEST(test_deadlock_dropped_ipi),
 		TU_TEST(test_quiesce_gives_up_at_once),
 		TU_TEST(test_quiesce_takes_ipis),
