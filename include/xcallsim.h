@@ -103,12 +103,13 @@ struct xcs_stats {
  * CPU with empty slots, or makes a CPU taking an IPI sit at IPL for us
  * microseconds first.  Dropped IPIs are for the watchdog to find.
  * "sihold=P[:us]" holds the MI softintr lock longer; "raise=P[:IPL]"
- * makes a cpu_xcall() post at a random IPL above its caller's, up to IPL
- * (IPL_HIGH by default), until it has sent the IPI; "widen=P[:us]" stops
- * a dispatch pass for up to us microseconds (100) right after it touches
- * a slot, through hardware watchpoints (perf_event_open(2)), so between
- * a plain load of a slot and the store that clears it; under replay it
- * offers the scheduler a switch there instead.
+ * makes a cpu_xcall() to another CPU post at a random IPL above its
+ * caller's, up to IPL (IPL_HIGH by default), until it has sent the IPI;
+ * "widen=P[:us]" stops a dispatch pass for up to us microseconds (100)
+ * right after it touches a slot, through hardware watchpoints
+ * (perf_event_open(2)), so between a plain load of a slot and the store
+ * that clears it; under replay it offers the scheduler a switch there
+ * instead.
  *
  * The trace keeps each CPU's last xc_trace_events events (1024 by
  * default, rounded up to a power of two; 0 turns it off).  XCALLSIM_TRACE
