@@ -167,8 +167,9 @@ xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 	    xcs_watch_fd[0] == -1) {
 		if (xcs_watch_oldtrap.sa_flags & SA_SIGINFO)
 			xcs_watch_oldtrap.sa_sigaction(sig, si, uc);
-		else if (xcs_watch_oldtrap.sa_handler != SIG_DFL &&
-		    xcs_watch_oldtrap.sa_handler != SIG_IGN)
+		else if (xcs_watch_oldtrap.sa_handler == SIG_DFL)
+			abort();	/* as the default would, with a core */
+		else if (xcs_watch_oldtrap.sa_handler != SIG_IGN)
 			xcs_watch_oldtrap.sa_handler(sig);
 		return;
 	}
