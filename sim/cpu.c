@@ -870,7 +870,7 @@ xcs_slots_full(struct cpu_info *ci)
 	size_t i;
 
 	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
-		if (xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]) != NULL)
+		if (xcs_slot_peek(ci, i) != NULL)
 			full++;
 	}
 #endif

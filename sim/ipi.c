@@ -55,6 +55,7 @@ void (*ipifunc[X86_NIPI])(struct cpu_info *) = {
 };
 
 static void	xcs_fault_extra_ipis(struct cpu_info *, struct cpu_info *);
+static void	xcs_slots_signalled(struct cpu_info *, struct cpu_info *);
 
 static struct sigaction xcs_ipi_oldact;
 static int xcs_ipi_installed;
@@ -199,6 +200,8 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 	if (xcs_faults.f_on)
 		xcs_fault_extra_ipis(self, ci);
 out:
+	if (ipimask & X86_IPI_XCALL)
+		xcs_slots_signalled(self, ci);
 	splx(s);
 	/* A caller the raise fault raised is done posting. */
 	if (xcs_faults.f_on)
@@ -415,8 +418,79 @@ xcs_slot_note(struct cpu_info *target, volatile void *p, void *n)
 		return;
 	xcs_atomic_store(&xc->xc_slot_func[i], xcs_posting_func);
 	xcs_atomic_store(&xc->xc_slot_arg[i], xcs_posting_arg);
+	xcs_atomic_store(&xc->xc_slot_unsent[i],
+	    XCS_UNSENT(xcs_curcpu_tls->ci_cpuid,
+	    xcs_atomic_load(&xcs_curcpu_tls->ci_idepth)));
 	xcs_trace(xcs_curcpu_tls, XCS_TR_POST, (int)i, target->ci_cpuid,
 	    xcs_posting_func, (uint64_t)(uintptr_t)xcs_posting_arg);
+}
+
+/*
+ * self has sent ci the xcall IPI, or tried to (a dropped one counts):
+ * every slot of ci that self claimed before is covered by it, whichever
+ * of self's nested posts claimed it.  A resend (self NULL) covers all.  Only for the reports, which say
+ * of a slot nothing will dispatch whether its poster ever sent an IPI.
+ */
+static void
+xcs_slots_signalled(struct cpu_info *self, struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	size_t i;
+	int u;
+
+	for (i = 0; i < nitems(xc->xc_slot_unsent); i++) {
+		u = xcs_atomic_load(&xc->xc_slot_unsent[i]);
+		/* A CAS, so as not to clear a newer poster's record. */
+		if (u != 0 && (self == NULL ||
+		    XCS_UNSENT_CPU(u) == (int)self->ci_cpuid))
+			(void)xcs_atomic_cas(&xc->xc_slot_unsent[i], u, 0);
+	}
+}
+
+/*
+ * Whether slot i of ci was claimed by a CPU that has sent ci no xcall
+ * IPI since; if so *poster is that CPU.
+ */
+int
+xcs_slot_unsent(struct cpu_info *ci, size_t i, int *poster)
+{
+	int u = xcs_atomic_load(&ci->ci_xcs->xc_slot_unsent[i]);
+
+	if (u == 0 || XCS_UNSENT_CPU(u) < 0 ||
+	    XCS_UNSENT_CPU(u) >= (int)xcs_machine.xm_ncpus)
+		return (0);
+	*poster = XCS_UNSENT_CPU(u);
+	return (1);
+}
+
+/*
+ * Say why nothing will dispatch slot i of ci, if its poster never sent
+ * the IPI: still inside an interrupt it took between its CAS and
+ * cpu_xcall_ipi(), or gone on without sending one.
+ */
+void
+xcs_print_unsent(FILE *f, struct cpu_info *ci, size_t i)
+{
+	struct cpu_info *pci;
+	const char *doing;
+	int poster, u;
+
+	u = xcs_atomic_load(&ci->ci_xcs->xc_slot_unsent[i]);
+	if (!xcs_slot_unsent(ci, i, &poster))
+		return;
+	pci = &xcs_machine.xm_cpus[poster];
+	doing = xcs_atomic_load(&pci->ci_xcs->xc_doing);
+	if (xcs_atomic_load(&pci->ci_idepth) > XCS_UNSENT_DEPTH(u))
+		fprintf(f, ": cpu%d claimed it and took an interrupt before "
+		    "its cpu_xcall_ipi(); cpu%d is still in it, at %s in %s",
+		    poster, poster,
+		    xcs_ipl_name(xcs_atomic_load(&pci->ci_ilevel)),
+		    doing != NULL ? doing : "?");
+	else
+		fprintf(f, ": cpu%d claimed it and has sent cpu%u no xcall "
+		    "IPI since (cpu%d is at %s, %s)", poster, ci->ci_cpuid,
+		    poster, xcs_ipl_name(xcs_atomic_load(&pci->ci_ilevel)),
+		    doing != NULL ? doing : "?");
 }
 
 /*
@@ -468,6 +542,7 @@ xcs_ipi_resend(struct cpu_info *ci)
 	/* Full barrier, as in x86_send_ipi; see there. */
 	if (xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)X86_IPI_XCALL) == 0)
 		xcs_ring(NULL, ci);
+	xcs_slots_signalled(NULL, ci);
 	xcs_trace(xcs_curcpu_tls, XCS_TR_IPI, XCS_IPI_RESENT, ci->ci_cpuid,
 	    NULL, X86_IPI_XCALL);
 }

@@ -45,7 +45,7 @@ const char *panicstr;
 int db_active;
 long __mp_lock_spinout = 1L * INT_MAX;
 
-static char xcs_panicbuf[512];
+static char xcs_panicbuf[1024];
 static unsigned int xcs_panicking;	/* [a] */
 static xcs_panic_hook xcs_hook;
 static void *xcs_hook_arg;
@@ -107,10 +107,11 @@ xcs_dump_slots(FILE *f, struct cpu_info *ci)
 	struct xcs_cpu *xcs = ci->ci_xcs;
 	struct xcall *xc;
 	size_t i;
+	int poster;
 
 	fprintf(f, "    slots:");
 	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
-		xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]);
+		xc = xcs_slot_peek(ci, i);
 		if (xc == NULL) {
 			fprintf(f, " [%zu] empty", i);
 			continue;
@@ -118,6 +119,8 @@ xcs_dump_slots(FILE *f, struct cpu_info *ci)
 		fprintf(f, " [%zu] ", i);
 		xcs_print_fn(f, xcs_atomic_load(&xcs->xc_slot_func[i]));
 		fprintf(f, "(%p)", xcs_atomic_load(&xcs->xc_slot_arg[i]));
+		if (xcs_slot_unsent(ci, i, &poster))
+			fprintf(f, " from cpu%d, no IPI sent", poster);
 	}
 	fprintf(f, "\n");
 }

@@ -738,19 +738,21 @@ static void
 xcs_rp_print_slots(FILE *f, struct cpu_info *ci)
 {
 #ifdef MULTIPROCESSOR
-	struct xcall *xc;
 	char name[64];
 	size_t i;
 
 	for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
-		if ((xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i])) ==
-		    NULL)
+		if (xcs_slot_peek(ci, i) == NULL)
 			continue;
+		/* Named from the poster's note: the xcall may be gone. */
 		fprintf(f, ", slot %zu holds %s", i, xcs_fn_name(
-		    (void *)xc->xc_func, name, sizeof(name)));
+		    xcs_atomic_load(&ci->ci_xcs->xc_slot_func[i]), name,
+		    sizeof(name)));
 		if (xcs_atomic_load(&ci->ci_ipis) == 0 &&
-		    xcs_atomic_load(&ci->ci_ipending) == 0)
+		    xcs_atomic_load(&ci->ci_ipending) == 0) {
 			fprintf(f, " with no IPI pending");
+			xcs_print_unsent(f, ci, i);
+		}
 	}
 #endif
 }
@@ -830,6 +832,38 @@ xcs_rp_chain_start(void)
 }
 
 /*
+ * The first slot that nothing will dispatch because its poster never
+ * sent the IPI, said after the chain: in the deadlock it is the cause.
+ */
+static void
+xcs_rp_print_cause(FILE *f)
+{
+#ifdef MULTIPROCESSOR
+	struct xcs_machine *xm = &xcs_machine;
+	struct cpu_info *ci;
+	unsigned int n;
+	size_t i;
+	int poster;
+
+	for (n = 0; n < xm->xm_ncpus; n++) {
+		ci = &xm->xm_cpus[n];
+		if (xcs_atomic_load(&ci->ci_ipis) != 0 ||
+		    xcs_atomic_load(&ci->ci_ipending) != 0)
+			continue;
+		for (i = 0; i < nitems(ci->ci_xcall.xci_xcalls); i++) {
+			if (xcs_slot_peek(ci, i) == NULL ||
+			    !xcs_slot_unsent(ci, i, &poster))
+				continue;
+			fprintf(f, "; no IPI will come for cpu%u slot %zu", n,
+			    i);
+			xcs_print_unsent(f, ci, i);
+			return;
+		}
+	}
+#endif
+}
+
+/*
  * No CPU can run: print what each waits for and panic with the wait-for
  * chain and the seed that replays it.
  */
@@ -838,7 +872,7 @@ xcs_replay_deadlock(struct cpu_info *ci)
 {
 	struct xcs_machine *xm = &xcs_machine;
 	struct xcs_replay *xr = &xcs_replay;
-	char chain[320];
+	char chain[640];
 	unsigned int n;
 	FILE *f;
 	int cycle = 0;
@@ -855,6 +889,7 @@ xcs_replay_deadlock(struct cpu_info *ci)
 	memset(chain, 0, sizeof(chain));
 	if ((f = fmemopen(chain, sizeof(chain) - 1, "w")) != NULL) {
 		cycle = xcs_rp_chain(f, xcs_rp_chain_start());
+		xcs_rp_print_cause(f);
 		fclose(f);
 	}
 	panic("replay: deadlock since step %" PRIu64 ", found on cpu%u: %s "

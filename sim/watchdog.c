@@ -445,6 +445,8 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 	xcs_print_fn(f, xcs_atomic_load(&ci->ci_xcs->xc_slot_func[slot]));
 	fprintf(f, "(%p) for %u ms without a dispatch pass on cpu%u",
 	    xcs_atomic_load(&ci->ci_xcs->xc_slot_arg[slot]), st.st_ms, n);
+	if (noipi)
+		xcs_print_unsent(f, ci, slot);
 	if (noipi && wd->wd_resend) {
 		xcs_ipi_resend(ci);
 		st.st_resent = 1;
@@ -476,7 +478,7 @@ xcs_wd_look_slots(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 
 	runs = xcs_atomic_load(&ci->ci_xcs->xc_stats.xs_dispatch_runs);
 	for (i = 0; i < XCS_NSLOTS; i++) {
-		xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]);
+		xc = xcs_slot_peek(ci, i);
 		if (xc == NULL || xc != wc->wc_slot[i] || runs != wc->wc_runs)
 			wc->wc_slot_since[i] = xc != NULL ? now : 0;
 		wc->wc_slot[i] = xc;
