@@ -174,12 +174,19 @@ void	xcs_stats_total(struct xcs_stats *);
  * Panic interception.  With a hook set, a panic prints its report, calls
  * hook(message, arg) on the panicking CPU, and then abandons what that
  * CPU was doing: its job ends with ECANCELED and the CPU stays stopped
- * until shutdown, as after a real panic.  Without a hook a panic aborts
- * the program.  xcs_panic_message returns the first panic's message, or
- * NULL; it is cleared at boot.
+ * until shutdown, as after a real panic.  The other CPUs stop too, at
+ * their next CPU_BUSY_CYCLE or sleep, as a panicking kernel stops them.
+ * Without a hook a panic aborts the program.  xcs_panic_message returns
+ * the first panic's message, or NULL; it is cleared at boot.
+ *
+ * A CPU that has no job to abandon (cpu0 running kernel code itself, as
+ * a test does) calls the stop hook instead, on its own thread, with the
+ * first panic's message; the hook must not return (cmocka's fail_msg
+ * does not).  Without one, such a CPU aborts the program.
  */
 typedef void (*xcs_panic_hook)(const char *, void *);
 void	xcs_panic_intercept(xcs_panic_hook, void *);
+void	xcs_stop_intercept(xcs_panic_hook, void *);
 const char *xcs_panic_message(void);
 
 /*

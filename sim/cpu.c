@@ -152,6 +152,21 @@ xcs_cpu_kick(struct cpu_info *ci)
 		    1, NULL, NULL, 0);
 }
 
+/* The watchdog found this waiting CPU stuck: it panics, as it spins. */
+static void
+xcs_cpu_check_spunout(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	const char *spunout;
+
+	if (__predict_false((spunout = xcs_atomic_load(&xc->xc_spunout)) !=
+	    NULL)) {
+		xcs_atomic_store(&xc->xc_spunout, NULL);
+		if (!xcs_panicked())
+			panic("%s", spunout);
+	}
+}
+
 /* A CPU that is stopped for shutdown or after a panic leaves here. */
 static void
 xcs_cpu_check_halting(struct cpu_info *ci)
@@ -191,6 +206,7 @@ xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
 		if (!poll || (int)xcs_atomic_load(&xc->xc_state) != state)
 			(void)xcs_atomic_swap(&xc->xc_state, state);
 		xcs_cpu_check_halting(ci);
+		xcs_cpu_check_spunout(ci);
 		/* After a panic IPIs stay pending: nobody takes them. */
 		if (xcs_atomic_load(&ci->ci_ipis) != 0 &&
 		    xcs_atomic_load(&panicstr) == NULL) {
@@ -244,18 +260,13 @@ xcs_cpu_busy_cycle(void)
 {
 	struct cpu_info *ci = curcpu();
 	struct xcs_cpu *xc = ci->ci_xcs;
-	const char *spunout;
 
 	/*
 	 * For the watchdog.  A nested handler's spin may lose an update
 	 * here; the monitor only asks whether the count moved.
 	 */
 	xcs_atomic_store(&xc->xc_spins, xcs_atomic_load(&xc->xc_spins) + 1);
-	if (__predict_false((spunout = xcs_atomic_load(&xc->xc_spunout)) !=
-	    NULL)) {
-		xcs_atomic_store(&xc->xc_spunout, NULL);
-		panic("%s", spunout);
-	}
+	xcs_cpu_check_panic(ci);
 	if (xcs_slot_spin_seen())
 		XCS_STAT_INC(ci, xs_slot_full_spins);
 	if (xcs_replay_active())
@@ -276,9 +287,25 @@ xcs_cpu_abandon(struct cpu_info *ci)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
 
-	if (!xc->xc_has_top)
+	if (!xc->xc_has_top) {
+		if (xcs_panicked())
+			xcs_panic_stop(ci);
 		abort();
+	}
 	siglongjmp(xc->xc_top, 1);
+}
+
+/*
+ * Kernel code that waits stops here after a panic on another CPU, as a
+ * panicking kernel stops the others; and a CPU the watchdog found stuck
+ * panics here with its report.
+ */
+void
+xcs_cpu_check_panic(struct cpu_info *ci)
+{
+	xcs_cpu_check_spunout(ci);
+	if (__predict_false(xcs_panicked()))
+		xcs_cpu_abandon(ci);
 }
 
 static void
@@ -655,8 +682,9 @@ xcs_boot(const struct xcs_config *cfg)
 	xm->xm_xcs[0].xc_tid = (int)gettid();
 	xcs_curcpu_tls = &xm->xm_cpus[0];
 
-	xcs_xcall_attach();
+	/* Before the attach, which may establish softintrs. */
 	softintr_init();
+	xcs_xcall_attach();
 
 	if ((error = xcs_cpus_start()) != 0 ||
 	    (error = xcs_watchdog_start()) != 0) {

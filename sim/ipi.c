@@ -418,6 +418,7 @@ xcs_slot_note(struct cpu_info *target, volatile void *p, void *n)
 		return;
 	xcs_atomic_store(&xc->xc_slot_func[i], xcs_posting_func);
 	xcs_atomic_store(&xc->xc_slot_arg[i], xcs_posting_arg);
+	(void)xcs_atomic_add_nv(&xc->xc_slot_seq[i], 1);
 	xcs_atomic_store(&xc->xc_slot_unsent[i],
 	    XCS_UNSENT(xcs_curcpu_tls->ci_cpuid,
 	    xcs_atomic_load(&xcs_curcpu_tls->ci_idepth)));

@@ -49,6 +49,8 @@ static char xcs_panicbuf[1024];
 static unsigned int xcs_panicking;	/* [a] */
 static xcs_panic_hook xcs_hook;
 static void *xcs_hook_arg;
+static xcs_panic_hook xcs_stop_hook;
+static void *xcs_stop_hook_arg;
 
 static const char *const xcs_state_names[] = {
 	[XCS_RUNNING] = "running",
@@ -56,6 +58,28 @@ static const char *const xcs_state_names[] = {
 	[XCS_BLOCKED] = "halted",
 	[XCS_STOPPED] = "stopped",
 };
+
+void
+xcs_stop_intercept(xcs_panic_hook hook, void *arg)
+{
+	xcs_stop_hook = hook;
+	xcs_stop_hook_arg = arg;
+}
+
+/*
+ * A CPU stopped by a panic with no frame to go back to: the stop hook
+ * must take it elsewhere.
+ */
+__attribute__((__noreturn__)) void
+xcs_panic_stop(struct cpu_info *ci)
+{
+	if (xcs_stop_hook != NULL)
+		xcs_stop_hook(xcs_panic_message(), xcs_stop_hook_arg);
+	fprintf(stderr, "xcallsim: cpu%u was stopped by a panic with no job "
+	    "to abandon and no stop hook (xcs_stop_intercept)\n",
+	    ci->ci_cpuid);
+	abort();
+}
 
 void
 xcs_panic_intercept(xcs_panic_hook hook, void *arg)
@@ -177,6 +201,20 @@ xcs_dump_cpus(void)
 		xcs_dump_cpu(stderr, &xm->xm_cpus[n]);
 }
 
+/*
+ * Wake every CPU, so that one asleep sees the panic and stops, as the
+ * kernel's panic stops the other CPUs.
+ */
+static void
+xcs_panic_stop_others(void)
+{
+	struct xcs_machine *xm = &xcs_machine;
+	unsigned int n;
+
+	for (n = 0; n < xm->xm_ncpus; n++)
+		xcs_cpu_kick(&xm->xm_cpus[n]);
+}
+
 void
 panic(const char *fmt, ...)
 {
@@ -200,6 +238,7 @@ panic(const char *fmt, ...)
 		xcs_trace(ci, XCS_TR_PANIC, 0, -1, NULL, 0);
 		xcs_replay_freeze(ci);
 		xcs_trace_panic();
+		xcs_panic_stop_others();
 		if (xcs_hook != NULL)
 			xcs_hook(xcs_panicbuf, xcs_hook_arg);
 		else

@@ -50,6 +50,9 @@
  * XCS_RP_SPINS times with no progress anywhere, nothing ever will: that
  * is a deadlock, reported with every CPU's wait, the wait-for chain and
  * the seed.  (A delay loop longer than that would be taken for one.)
+ * Such a spin also drops the spinner to the lowest priority, as a
+ * spin-wait yields in CHESS: otherwise a high-priority waiter would take
+ * the token back after every step of the CPU it waits for.
  *
  * What this mode does not model: weak memory (every interleaving is
  * sequentially consistent), the host signal path (IPIs are taken at
@@ -617,6 +620,15 @@ xcs_replay_spin(struct cpu_info *ci)
 	if (rc->rc_seen == xr->xr_progress) {
 		rc->rc_mode = XCS_RM_SPIN;
 		rc->rc_busy = 0;
+		/*
+		 * Each step of another CPU makes a waiting spinner runnable,
+		 * and at a higher priority it would take the token back at
+		 * every one to find nothing it waits for: two host context
+		 * switches per step.  A spin that finds nothing new yields
+		 * to the bottom instead, as a spin-wait yields in CHESS; the
+		 * spinner looks again when it next gets to run.
+		 */
+		rc->rc_prio = --xr->xr_low;
 	} else {
 		rc->rc_mode = XCS_RM_LOOK;
 		/*

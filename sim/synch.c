@@ -112,12 +112,13 @@ sleep_setup(const volatile void *ident, int prio, const char *wmesg)
 	(void)xcs_atomic_swap((const void **)&p->p_wchan, (const void *)ident);
 }
 
+/* Woken, or stopped: a panic ends every sleep. */
 static int
 xcs_woken(void *arg)
 {
 	struct proc *p = arg;
 
-	return (xcs_atomic_load(&p->p_wchan) == NULL);
+	return (xcs_atomic_load(&p->p_wchan) == NULL || xcs_panicked());
 }
 
 struct xcs_timed {
@@ -174,6 +175,7 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 		}
 		xcs_cpu_wait_timed(ci, xcs_woken_or_late, &xt, 0, &tick);
 	}
+	xcs_cpu_check_panic(ci);
 
 	/* Not woken (no sleep, or timed out): leave the channel. */
 	if (xcs_atomic_swap((const void **)&p->p_wchan, NULL) != NULL &&

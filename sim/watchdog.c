@@ -33,6 +33,11 @@
  *   dispatch is stale, and if no IPI and no SIR_XCALL is pending
  *   either, nothing will ever run it.
  *
+ * With panic set, the stuck CPU panics with the report's first line, as
+ * an MP_LOCKDEBUG kernel would: at once if it is stuck on xcalls (full
+ * slots, a cycle, or a slot nothing will dispatch, which panics the
+ * slot's CPU), after ten timeouts if it only spins.
+ *
  * The monitor reads the CPUs with atomics only: they keep the reads
  * whole and visible to a sanitizer, and the watchdog relies on no
  * ordering from them, since a report is a snapshot and the next look
@@ -51,6 +56,7 @@
 #include <machine/intr.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -64,6 +70,7 @@
 #define XCS_WD_BAD	UINT_MAX	/* XCALLSIM_WATCHDOG did not parse */
 #define XCS_WD_MAX	3600000		/* an hour, in ms */
 #define XCS_NSLOTS	4		/* struct xcall_cpu's xci_xcalls */
+#define XCS_WD_SPIN_PANIC 10		/* timeouts before a plain spin panics */
 
 /* What the monitor remembers of one CPU between two looks. */
 struct xcs_wd_cpu {
@@ -71,13 +78,13 @@ struct xcs_wd_cpu {
 	uint64_t	wc_progress;		/* xc_progress then */
 	uint64_t	wc_spin_since;		/* ms; 0 if not spinning */
 	uint64_t	wc_spin_next;		/* ms; 0 if not reported */
-	void		*wc_slot[XCS_NSLOTS];	/* each slot at the last look */
-	uint64_t	wc_slot_since[XCS_NSLOTS]; /* ms; 0 if not stale */
-	uint64_t	wc_runs;		/* dispatch runs at last look */
+	uint64_t	wc_slot_seq[XCS_NSLOTS];	/* claims at the last look */
+	uint64_t	wc_slot_since[XCS_NSLOTS]; /* ms it was first seen */
+	uint64_t	wc_slot_runs[XCS_NSLOTS]; /* dispatch passes then */
 	int		wc_stale_slot;		/* the reported slot, or -1 */
 	uint64_t	wc_stale_since;		/* its wc_slot_since then */
 	uint64_t	wc_stale_next;		/* ms of the next report */
-	char		wc_spunout[256];	/* its panic message */
+	char		wc_spunout[512];	/* its panic message */
 };
 
 struct xcs_watchdog {
@@ -225,6 +232,8 @@ xcs_wd_spunout(struct xcs_watchdog *wd, unsigned int cpu, const char *text)
 	/* The store publishes msg, which is complete before it. */
 	xcs_atomic_store(&xcs_wd_cpu_info(cpu)->ci_xcs->xc_spunout,
 	    (const char *)msg);
+	/* A halted CPU must wake to read it. */
+	xcs_cpu_kick(xcs_wd_cpu_info(cpu));
 }
 
 /*
@@ -344,7 +353,13 @@ xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 		xcs_dump_cpu(f, tci);
 	fclose(f);
 	wc->wc_spin_next = now + MAX(now - wc->wc_spin_since, 1);
-	xcs_wd_spunout(wd, n, text);
+	/*
+	 * Stuck on an xcall: panic now.  A spin on nothing the watchdog
+	 * can name (a test holding a CPU at some IPL, say) may be slow
+	 * only because the host is busy: it panics after ten timeouts.
+	 */
+	if (tci != NULL || st.st_ms >= XCS_WD_SPIN_PANIC * wd->wd_ms)
+		xcs_wd_spunout(wd, n, text);
 	xcs_wd_emit(&st, text);
 }
 
@@ -419,6 +434,26 @@ xcs_wd_ipi_on_its_way(struct cpu_info *ci)
 	    strcmp(doing, "ipi") == 0));
 }
 
+/*
+ * How many dispatch passes cpu n began since the xcall was first seen
+ * in slot: more than one means a pass that ran after the post left it.
+ */
+static void
+xcs_wd_print_passes(FILE *f, struct xcs_wd_cpu *wc, struct cpu_info *ci,
+    int slot)
+{
+	uint64_t runs;
+
+	runs = xcs_atomic_load(&ci->ci_xcs->xc_stats.xs_dispatch_runs) -
+	    wc->wc_slot_runs[slot];
+	if (runs == 0)
+		fprintf(f, " without a dispatch pass on cpu%u", ci->ci_cpuid);
+	else
+		fprintf(f, "; cpu%u began %" PRIu64 " dispatch pass%s since "
+		    "and %s left it there", ci->ci_cpuid, runs,
+		    runs == 1 ? "" : "es", runs == 1 ? "it" : "they");
+}
+
 static void
 xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
     uint64_t now)
@@ -443,8 +478,9 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 	else
 		fprintf(f, "watchdog: cpu%u slot %d has held ", n, slot);
 	xcs_print_fn(f, xcs_atomic_load(&ci->ci_xcs->xc_slot_func[slot]));
-	fprintf(f, "(%p) for %u ms without a dispatch pass on cpu%u",
-	    xcs_atomic_load(&ci->ci_xcs->xc_slot_arg[slot]), st.st_ms, n);
+	fprintf(f, "(%p) for %u ms", xcs_atomic_load(
+	    &ci->ci_xcs->xc_slot_arg[slot]), st.st_ms);
+	xcs_wd_print_passes(f, wc, ci, slot);
 	if (noipi)
 		xcs_print_unsent(f, ci, slot);
 	if (noipi && wd->wd_resend) {
@@ -457,6 +493,9 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 	fprintf(f, "\n");
 	xcs_dump_cpu(f, ci);
 	fclose(f);
+	/* Nothing will ever run it: the kernel would hang here. */
+	if (noipi && !wd->wd_resend)
+		xcs_wd_spunout(wd, n, text);
 	wc->wc_stale_slot = slot;
 	wc->wc_stale_since = wc->wc_slot_since[slot];
 	wc->wc_stale_next = now + MAX(st.st_ms, 1);
@@ -472,21 +511,28 @@ xcs_wd_look_slots(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
 	struct xcs_wd_cpu *wc = &wd->wd_cpus[n];
 	struct cpu_info *ci = xcs_wd_cpu_info(n);
-	uint64_t runs;
-	void *xc;
+	uint64_t runs, seq;
 	int i, oldest = -1;
 
 	runs = xcs_atomic_load(&ci->ci_xcs->xc_stats.xs_dispatch_runs);
 	for (i = 0; i < XCS_NSLOTS; i++) {
-		xc = xcs_slot_peek(ci, i);
-		if (xc == NULL || xc != wc->wc_slot[i] || runs != wc->wc_runs)
-			wc->wc_slot_since[i] = xc != NULL ? now : 0;
-		wc->wc_slot[i] = xc;
+		/*
+		 * The same claim still in the slot, however many dispatch
+		 * passes ran meanwhile: a pass that skips a slot is stale.
+		 */
+		seq = xcs_atomic_load(&ci->ci_xcs->xc_slot_seq[i]);
+		if (xcs_slot_peek(ci, i) == NULL)
+			wc->wc_slot_since[i] = 0;
+		else if (wc->wc_slot_since[i] == 0 ||
+		    seq != wc->wc_slot_seq[i]) {
+			wc->wc_slot_since[i] = now;
+			wc->wc_slot_runs[i] = runs;
+		}
+		wc->wc_slot_seq[i] = seq;
 		if (wc->wc_slot_since[i] != 0 && (oldest == -1 ||
 		    wc->wc_slot_since[i] < wc->wc_slot_since[oldest]))
 			oldest = i;
 	}
-	wc->wc_runs = runs;
 
 	/* The reported xcall left its slot, or another one is there. */
 	if (wc->wc_stale_slot != -1 &&

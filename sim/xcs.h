@@ -84,6 +84,7 @@ struct xcs_cpu {
 	void			*xc_slot_func[4]; /* [a] what each slot got */
 	void			*xc_slot_arg[4]; /* [a] ... as posted */
 	int			 xc_slot_unsent[4]; /* [a] XCS_UNSENT() */
+	uint64_t		 xc_slot_seq[4]; /* [a] claims of each slot */
 } __attribute__((__aligned__(64)));
 
 /*
@@ -179,6 +180,7 @@ int	xcs_is_cpu(const struct cpu_info *);
 struct cpu_info *xcs_cpu_holding(const void *);
 void	xcs_check_cpu(const struct cpu_info *, const char *);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
+void	xcs_cpu_check_panic(struct cpu_info *);
 uint64_t xcs_now_ms(void);
 void	xcs_seterr(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
@@ -243,6 +245,7 @@ xcs_panicked(void)
 }
 
 void	xcs_panic_reset(void);
+__attribute__((__noreturn__)) void xcs_panic_stop(struct cpu_info *);
 void	xcs_dump_cpu(FILE *, struct cpu_info *);
 const char *xcs_fn_name(void *, char *, size_t);
 void	xcs_print_fn(FILE *, void *);

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -40,6 +41,17 @@ static void
 tu_panic_hook(const char *msg, void *arg)
 {
 	/* The message is kept by the machine: xcs_panic_message(). */
+}
+
+/*
+ * A panic stopped cpu0, the test's own thread, inside kernel code: the
+ * test fails with the panic's message, which the machine printed with
+ * the state of every CPU just before.
+ */
+static void
+tu_stop_hook(const char *msg, void *arg)
+{
+	fail_msg("the kernel panicked: %s", msg);
 }
 
 void
@@ -69,6 +81,7 @@ tu_boot_config(const struct xcs_config *cfg)
 		fail_msg("xcs_boot: %s", xcs_errstr());
 	pattern_spinout_ms = TU_TIMEOUT_MS / 2;
 	xcs_panic_intercept(tu_panic_hook, NULL);
+	xcs_stop_intercept(tu_stop_hook, NULL);
 }
 
 void
@@ -123,19 +136,63 @@ tu_now_ms(void)
 	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
+/*
+ * Everything the machine's CPUs did so far, as one number: if it stands
+ * still, nothing is happening anywhere.
+ */
+static uint64_t
+tu_machine_moves(void)
+{
+	struct xcs_stats t;
+
+	xcs_stats_total(&t);
+	return (t.xs_posted + t.xs_dispatch_runs + t.xs_ipi_sent +
+	    t.xs_ipi_taken + t.xs_ipi_coalesced + t.xs_ipi_skipped +
+	    t.xs_slot_full_spins);
+}
+
+/* Why a wait gave up, with the machine as it is. */
+static void
+tu_wait_gave_up(const char *why, uint64_t ms)
+{
+	fprintf(stderr, "tu_wait: %s for %" PRIu64 " ms; the machine:\n",
+	    why, ms);
+	xcs_dump_cpus();
+}
+
+/*
+ * A CPU (cpu0 when it is the test) waits for a condition the other CPUs
+ * will make true.  It gives up early when nothing in the machine has
+ * moved for TU_STUCK_MS, so that a broken MI file fails a test in
+ * seconds; a panic meanwhile stops this CPU in CPU_BUSY_CYCLE.
+ */
 int
 tu_wait(int (*cond)(void *), void *arg)
 {
-	uint64_t deadline = tu_now_ms() + TU_TIMEOUT_MS;
+	uint64_t start = tu_now_ms(), now, moved = start, moves, last;
 	unsigned int spins = 0;
 
+	last = tu_machine_moves();
 	while (!cond(arg)) {
-		if (tu_now_ms() > deadline)
-			return (0);
 		CPU_BUSY_CYCLE();
 		/* Two cores, many CPUs: let the others run. */
-		if (++spins % 64 == 0)
-			sched_yield();
+		if (++spins % 64 != 0)
+			continue;
+		sched_yield();
+		now = tu_now_ms();
+		if ((moves = tu_machine_moves()) != last) {
+			last = moves;
+			moved = now;
+		} else if (now - moved > TU_STUCK_MS) {
+			tu_wait_gave_up("nothing in the machine moved",
+			    now - moved);
+			return (0);
+		}
+		if (now - start > TU_TIMEOUT_MS) {
+			tu_wait_gave_up("the condition did not hold",
+			    now - start);
+			return (0);
+		}
 	}
 	return (1);
 }
@@ -191,16 +248,21 @@ tu_wait_bits(struct cpu_info *ci, u_int64_t bits)
 	return (tu_wait(tu_bits_pending, &tb));
 }
 
-static int
-tu_panicked(void *arg)
-{
-	return (xcs_panic_message() != NULL);
-}
-
+/*
+ * Waiting for a panic: not in CPU_BUSY_CYCLE, where the panic would stop
+ * this CPU as well.
+ */
 int
 tu_wait_panic(void)
 {
-	return (tu_wait(tu_panicked, NULL));
+	uint64_t deadline = tu_now_ms() + TU_TIMEOUT_MS;
+
+	while (xcs_panic_message() == NULL) {
+		if (tu_now_ms() > deadline)
+			return (0);
+		sched_yield();
+	}
+	return (1);
 }
 
 int

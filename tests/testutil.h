@@ -37,8 +37,12 @@
 #include "patterns.h"
 #include "xcallsim.h"
 
-/* Generous bound for any wait on a condition. */
+/*
+ * Generous bound for any wait on a condition; a wait gives up sooner if
+ * nothing in the machine moves for TU_STUCK_MS.
+ */
 #define TU_TIMEOUT_MS	60000
+#define TU_STUCK_MS	5000
 
 /* CLOCK_MONOTONIC in milliseconds, for the tests' bounded waits. */
 uint64_t tu_now_ms(void);

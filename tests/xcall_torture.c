@@ -62,7 +62,7 @@
 
 #define PAYLOAD		4	/* words checked across each handoff */
 #define POOL		32	/* async xcalls in flight per worker */
-#define WAIT_MS		60000	/* bound on every wait for a callback */
+#define WAIT_MS		60000	/* bound on the end-of-run quiesce */
 #define LONG_SPIN	20000	/* CPU_BUSY_CYCLEs of a rare long callback */
 
 enum op {
@@ -113,6 +113,12 @@ struct options {
 	enum xcs_idle	o_idle;
 	unsigned int	o_stats;	/* seconds between reports; 0 none */
 	unsigned int	o_hang;		/* seconds without progress: hung */
+	uint64_t	o_replay_first;	/* -r: replay these seeds, or 0 */
+	uint64_t	o_replay_last;
+	unsigned int	o_replay_depth;	/* ... with this PCT depth, or 0 */
+	unsigned int	o_replay_steps;	/* ... and steps, or 0 */
+	int		o_keep_going;	/* -k: every seed, not the first bad */
+	unsigned int	o_trace_tail;	/* -T: trace events on failure */
 };
 
 struct entry;
@@ -403,7 +409,7 @@ entry_idle(struct entry *e)
 
 /*
  * Wait at IPL_NONE, taking this CPU's IPIs, until cond(arg); false after
- * WAIT_MS, which means something was lost.
+ * the hang timeout (-H), which means something was lost.
  */
 static int
 wait_for(int (*cond)(void *), void *arg)
@@ -416,7 +422,7 @@ wait_for(int (*cond)(void *), void *arg)
 		if (++spins % 1024 != 0)
 			continue;
 		if (deadline == 0)
-			deadline = now_ms() + WAIT_MS;
+			deadline = now_ms() + opts.o_hang * 1000ULL;
 		else if (now_ms() > deadline)
 			return (0);
 	}
@@ -621,8 +627,8 @@ op_bcast(struct worker *w, int use_refcnt)
 		refcnt_finalize(&b->b_refs, "xctortb");
 	else if (!wait_for(bcast_done, b)) {
 		warnx("cpu%u: broadcast seq %lu: %u of %u callbacks after "
-		    "%u ms", w->w_cpu, b->b_seq, atomic_load_int(&b->b_done),
-		    opts.o_ncpus, WAIT_MS);
+		    "%u s", w->w_cpu, b->b_seq, atomic_load_int(&b->b_done),
+		    opts.o_ncpus, opts.o_hang);
 		w->w_hung = 1;
 	} else {
 		/* Acquire: pairs with each callback's membar_producer. */
@@ -751,15 +757,21 @@ worker_run(void *arg)
 		entry_get(w);
 }
 
+/* Every worker and failure count as at the start of a run. */
 static void
 workers_init(void)
 {
 	unsigned int i, j;
 	struct worker *w;
 
-	workers = calloc(opts.o_ncpus, sizeof(*workers));
-	if (workers == NULL)
+	if (workers == NULL &&
+	    (workers = calloc(opts.o_ncpus, sizeof(*workers))) == NULL)
 		err(1, "calloc");
+	memset(workers, 0, opts.o_ncpus * sizeof(*workers));
+	memset(failures, 0, sizeof(failures));
+	first_claimed = 0;
+	stop = 0;
+	remote_posts = 0;
 	for (i = 0; i < opts.o_ncpus; i++) {
 		w = &workers[i];
 		w->w_cpu = i;
@@ -907,10 +919,10 @@ run_workers(void)
 			error = xcs_cpu_run(0, worker_run, &workers[0]);
 		else
 			error = xcs_cpu_join(i);
-		if (error != 0) {
-			warnx("%s", xcs_errstr());
+		if (error == ECANCELED)
 			failed_on(0, F_PANIC, i, i, 0);
-		}
+		else if (error != 0)
+			errx(1, "cpu%u: %s", i, xcs_errstr());
 	}
 }
 
@@ -935,14 +947,49 @@ print_failure_counts(void)
 	printf("\n");
 }
 
+/*
+ * What ended a failed run, for its last line: the panic's message, which
+ * names the CPU, its IPL and what it waited for.
+ */
+static void
+print_cause(void)
+{
+	const char *msg = xcs_panic_message();
+
+	if (msg != NULL)
+		printf(" panic: %.*s;", (int)strcspn(msg, "\n"), msg);
+	else if (first_claimed)
+		printf(" %s on cpu%u: xcall seq %lu posted by cpu%u to cpu%u;",
+		    failure_names[first_kind], first_cpu, first_seq,
+		    first_poster, first_target);
+}
+
+/* The run's verdict, its cause, and the count of each failure. */
+static void
+print_verdict(const char *what, uint64_t ms)
+{
+	unsigned long total = 0;
+	unsigned int i, nfail = 0;
+
+	for (i = 0; i < opts.o_ncpus; i++)
+		total += workers[i].w_xcalls;
+	for (i = 0; i < NFAILURES; i++)
+		nfail += failures[i];
+	printf("xcall_torture: %s%s:", what, nfail ? "FAILURE" : "SUCCESS");
+	if (nfail)
+		print_cause();
+	printf(" %lu xcalls on %u CPUs in %" PRIu64 ".%03" PRIu64 " s, seed "
+	    "%lu", total, opts.o_ncpus, ms / 1000, ms % 1000, opts.o_seed);
+	print_failure_counts();
+}
+
 static void
 print_result(uint64_t ms)
 {
-	unsigned long ops[NOPS] = { 0 }, total = 0;
-	unsigned int i, op, nfail = 0;
+	unsigned long ops[NOPS] = { 0 };
+	unsigned int i, op;
 
 	for (i = 0; i < opts.o_ncpus; i++) {
-		total += workers[i].w_xcalls;
 		for (op = 0; op < NOPS; op++)
 			ops[op] += workers[i].w_ops[op];
 	}
@@ -950,18 +997,13 @@ print_result(uint64_t ms)
 	for (op = 0; op < NOPS; op++)
 		printf(" %s %lu", op_names[op], ops[op]);
 	printf("\n");
-	for (i = 0; i < NFAILURES; i++)
-		nfail += failures[i];
-	if (nfail != 0) {
+	if (first_claimed) {
 		printf("xcall_torture: first failure: %s on cpu%u: xcall seq "
 		    "%lu posted by cpu%u to cpu%u\n",
 		    failure_names[first_kind], first_cpu, first_seq,
 		    first_poster, first_target);
 	}
-	printf("xcall_torture: %s: %lu xcalls on %u CPUs in %" PRIu64
-	    ".%03" PRIu64 " s, seed %lu", nfail ? "FAILURE" : "SUCCESS",
-	    total, opts.o_ncpus, ms / 1000, ms % 1000, opts.o_seed);
-	print_failure_counts();
+	print_verdict("", ms);
 }
 
 static unsigned long
@@ -1007,9 +1049,14 @@ hang_detector(void *arg)
 		fprintf(stderr, "xcall_torture: no progress for %" PRIu64
 		    " ms; the machine:\n", limit);
 		xcs_dump_cpus();
-		printf("xcall_torture: FAILURE: %s after %lu xcalls, seed "
-		    "%lu", panicmsg != NULL ? "panic" : "hung", now,
-		    opts.o_seed);
+		if (opts.o_trace_tail != 0)
+			xcs_trace_print(stderr, opts.o_trace_tail);
+		printf("xcall_torture: FAILURE:");
+		if (panicmsg != NULL)
+			print_cause();
+		else
+			printf(" hung: nothing posted for %u s;", opts.o_hang);
+		printf(" after %lu xcalls, seed %lu", now, opts.o_seed);
 		print_failure_counts();
 		fflush(stdout);
 		_exit(1);
@@ -1025,19 +1072,20 @@ on_panic(const char *msg, void *arg)
 }
 
 static void __attribute__((__noreturn__))
-usage(void)
+usage(int status)
 {
 	unsigned int op;
 
-	fprintf(stderr, "usage: xcall_torture [-p] [-d seconds] "
+	fprintf(stderr, "usage: xcall_torture [-hkp] [-d seconds] "
 	    "[-H seconds] [-i xcalls] [-n ncpus]\n"
-	    "                     [-S seconds] [-s seed] "
-	    "[-w op=weight,...]\n"
+	    "                     [-r first[-last][:depth[:steps]]] "
+	    "[-S seconds] [-s seed]\n"
+	    "                     [-T events] [-w op=weight,...]\n"
 	    "ops:");
 	for (op = 0; op < NOPS; op++)
 		fprintf(stderr, " %s", op_names[op]);
 	fprintf(stderr, "\n");
-	exit(1);
+	exit(status);
 }
 
 static unsigned long
@@ -1054,6 +1102,31 @@ parse_number(const char *s, unsigned long min, unsigned long max,
 		errx(1, "%s \"%s\": not a number from %lu to %lu", what, s,
 		    min, max);
 	return (v);
+}
+
+/* -r first[-last][:depth[:steps]]: the replay seeds to sweep, and how. */
+static void
+parse_seeds(char *spec)
+{
+	char *dash, *colon;
+
+	if ((colon = strchr(spec, ':')) != NULL) {
+		*colon++ = '\0';
+		opts.o_replay_depth = parse_number(strsep(&colon, ":"), 1, 16,
+		    "replay depth");
+		if (colon != NULL)
+			opts.o_replay_steps = parse_number(colon, 1,
+			    UINT_MAX, "replay steps");
+	}
+	if ((dash = strchr(spec, '-')) != NULL)
+		*dash = '\0';
+	opts.o_replay_first = parse_number(spec, 1, ULONG_MAX, "replay seed");
+	opts.o_replay_last = dash == NULL ? opts.o_replay_first :
+	    parse_number(dash + 1, 1, ULONG_MAX, "replay seed");
+	if (opts.o_replay_last < opts.o_replay_first)
+		errx(1, "replay seeds %" PRIu64 "-%" PRIu64 ": the last is "
+		    "before the first", opts.o_replay_first,
+		    opts.o_replay_last);
 }
 
 static void
@@ -1087,8 +1160,20 @@ parse_options(int argc, char *argv[])
 	opts.o_seed = (unsigned long)time(NULL);
 	memcpy(opts.o_weights, weights, sizeof(weights));
 	opts.o_hang = 30;
-	while ((ch = getopt(argc, argv, "d:H:hi:n:pS:s:w:")) != -1) {
+	while ((ch = getopt(argc, argv, "d:H:hi:kn:pr:S:s:T:w:")) != -1) {
 		switch (ch) {
+		case 'h':
+			usage(0);
+		case 'k':
+			opts.o_keep_going = 1;
+			break;
+		case 'r':
+			parse_seeds(optarg);
+			break;
+		case 'T':
+			opts.o_trace_tail = parse_number(optarg, 1, 65536,
+			    "trace events");
+			break;
 		case 'H':
 			opts.o_hang = parse_number(optarg, 1, 86400,
 			    "hang timeout");
@@ -1120,11 +1205,15 @@ parse_options(int argc, char *argv[])
 			parse_weights(optarg);
 			break;
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(1);
+	if (opts.o_replay_first != 0 && getenv("XCALLSIM_REPLAY") != NULL)
+		errx(1, "-r and XCALLSIM_REPLAY: give the seeds one way");
+	if (opts.o_replay_first != 0 && opts.o_seconds != 0)
+		errx(1, "-r and -d: a replayed run is counted in xcalls (-i)");
 	if (opts.o_seconds != 0 && opts.o_xcalls != 0)
 		errx(1, "-d and -i: give a duration or an xcall count");
 	if (opts.o_seconds == 0 && opts.o_xcalls == 0)
@@ -1135,15 +1224,93 @@ parse_options(int argc, char *argv[])
 		errx(1, "weights: at least one op needs a weight above 0");
 }
 
+/*
+ * One boot of the machine with the workers on every CPU; the failures
+ * the run found.  cfg may ask for replay.
+ */
+static unsigned int
+run_machine(const struct xcs_config *cfg, long *rss_boot, long *rss_end)
+{
+	unsigned int i, nfail = 0;
+
+	workers_init();
+	if (xcs_boot(cfg) != 0)
+		errx(1, "%s", xcs_errstr());
+	xcs_panic_intercept(on_panic, NULL);
+	*rss_boot = rss_kib();
+	run_workers();
+	if (xcs_panic_message() != NULL)
+		warnx("panic: %s", xcs_panic_message());
+	else {
+		check_end_state();
+		check_counters();
+	}
+	if (opts.o_trace_tail != 0 && (xcs_panic_message() != NULL ||
+	    first_claimed))
+		xcs_trace_print(stderr, opts.o_trace_tail);
+	*rss_end = rss_kib();
+	if (xcs_shutdown() != 0)
+		errx(1, "%s", xcs_errstr());
+	for (i = 0; i < NFAILURES; i++)
+		nfail += failures[i];
+	return (nfail);
+}
+
+/*
+ * -r: the same run under replay for each seed in turn, in this one
+ * process; the first seed that fails is reported with the command that
+ * replays it (every failing seed with -k).
+ */
+static unsigned int
+run_replay_sweep(struct xcs_config *cfg, long *rss_boot, long *rss_end)
+{
+	uint64_t seed, start = now_ms(), ms, bad = 0, nbad = 0, runs = 0;
+	char what[64];
+	long rss;
+
+	cfg->xc_replay = 1;
+	if (opts.o_replay_depth != 0)
+		cfg->xc_replay_depth = opts.o_replay_depth;
+	if (opts.o_replay_steps != 0)
+		cfg->xc_replay_steps = opts.o_replay_steps;
+	for (seed = opts.o_replay_first; seed <= opts.o_replay_last; seed++) {
+		cfg->xc_replay_seed = seed;
+		runs++;
+		if (run_machine(cfg, seed == opts.o_replay_first ? rss_boot :
+		    &rss, rss_end) == 0)
+			continue;
+		if (nbad++ == 0)
+			bad = seed;
+		snprintf(what, sizeof(what), "replay seed %" PRIu64 ": ",
+		    seed);
+		print_verdict(what, now_ms() - start);
+		printf("xcall_torture: XCALLSIM_REPLAY=%" PRIu64 ":%u:%u "
+		    "xcall_torture -n %u -i %" PRIu64 " -s %lu replays it\n",
+		    seed, cfg->xc_replay_depth, cfg->xc_replay_steps,
+		    opts.o_ncpus, opts.o_xcalls, opts.o_seed);
+		fflush(stdout);
+		if (!opts.o_keep_going)
+			break;
+	}
+	ms = now_ms() - start;
+	printf("xcall_torture: replay seeds %" PRIu64 "-%" PRIu64 ": %" PRIu64
+	    " run, %" PRIu64 " failed", opts.o_replay_first, seed > opts.o_replay_last ?
+	    opts.o_replay_last : seed, runs, nbad);
+	if (nbad != 0)
+		printf(", the first at seed %" PRIu64, bad);
+	printf(", in %" PRIu64 ".%03" PRIu64 " s (%.1f seeds/s)\n", ms / 1000,
+	    ms % 1000, ms ? runs * 1000.0 / ms : 0.0);
+	return (nbad);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct xcs_config cfg;
 	pthread_t detector;
-	int threads, fds, error, nfail = 0;
-	long rss_boot, rss_end;
+	int threads, fds, error, nfail;
+	long rss_boot = 0, rss_end = 0;
 	uint64_t start;
-	unsigned int i;
 
 	parse_options(argc, argv);
 	printf("xcall_torture: %u CPUs, %s idle, seed %lu, %s %" PRIu64
@@ -1161,28 +1328,19 @@ main(int argc, char *argv[])
 	xcs_config_init(&cfg);
 	cfg.xc_ncpus = opts.o_ncpus;
 	cfg.xc_idle = opts.o_idle;
-	if (xcs_boot(&cfg) != 0)
-		errx(1, "%s", xcs_errstr());
-	xcs_panic_intercept(on_panic, NULL);
-	rss_boot = rss_kib();
 	start = now_ms();
-	run_workers();
-	if (xcs_panic_message() != NULL)
-		warnx("panic: %s", xcs_panic_message());
-	else {
-		check_end_state();
-		check_counters();
-	}
-	rss_end = rss_kib();
-	if (xcs_shutdown() != 0)
-		errx(1, "%s", xcs_errstr());
+	if (opts.o_replay_first != 0)
+		nfail = run_replay_sweep(&cfg, &rss_boot, &rss_end);
+	else
+		nfail = run_machine(&cfg, &rss_boot, &rss_end);
 
 	check_leaks(threads, fds, rss_boot, rss_end);
 	atomic_store_int(&finished, 1);
 	pthread_join(detector, NULL);
-	print_result(now_ms() - start);
-	for (i = 0; i < NFAILURES; i++)
-		nfail += failures[i];
+	if (opts.o_replay_first == 0 || failures[F_LEAK] != 0)
+		print_result(now_ms() - start);
+	if (failures[F_LEAK] != 0)
+		nfail++;
 	free(workers);
 	return (nfail ? 1 : 0);
 }
