@@ -146,9 +146,13 @@ struct cpu_info *xcs_cpu(unsigned int);
  * xcs_cpu_join waits for it, taking the caller's IPIs meanwhile.
  * xcs_cpu_run is both.  A CPU runs one job at a time: EBUSY otherwise.
  * xcs_cpu_join returns ECANCELED if the job panicked (see below).
+ * xcs_cpu_join_timed gives up after timeout_ms with ETIMEDOUT, leaving
+ * the job to be joined later; under replay, which has no time and finds
+ * a deadlock exactly, it waits as xcs_cpu_join does.
  */
 int	xcs_cpu_start(unsigned int, void (*)(void *), void *);
 int	xcs_cpu_join(unsigned int);
+int	xcs_cpu_join_timed(unsigned int, unsigned int);
 int	xcs_cpu_run(unsigned int, void (*)(void *), void *);
 
 /*
@@ -220,6 +224,7 @@ struct xcs_stall {
 	int		st_target_ipl;
 	int		st_slot;	/* SLOT and NOIPI: which slot */
 	int		st_resent;	/* NOIPI: the watchdog resent it */
+	int		st_unsent;	/* NOIPI: its poster never sent one */
 	unsigned int	st_ms;		/* how long it has been stuck */
 	unsigned int	st_ncycle;	/* CYCLE: st_cycle[0] waits for */
 	unsigned int	st_cycle[XCS_STALL_MAXCYCLE]; /* [1], ... for [0] */

@@ -406,8 +406,15 @@ xcs_cpu_main(void *arg)
 	struct cpu_info *ci = arg;
 	struct xcs_cpu *xc = ci->ci_xcs;
 
+	/*
+	 * The thread starts with the IPI signal blocked, as a CPU starts
+	 * with interrupts disabled: everything the handler uses (the
+	 * thread-locals, the frame a panic returns to) is set up first.
+	 */
 	xcs_curcpu_tls = ci;
 	xcs_atomic_store(&xc->xc_tid, (int)gettid());
+	/* Without a stack of its own a trap still panics, unless it overflowed. */
+	(void)xcs_trap_stack_attach();
 	if (sigsetjmp(xc->xc_top, 1) != 0) {
 		/* A panic in an interrupt taken while idle. */
 		xcs_cpu_reset_intr(ci);
@@ -415,10 +422,12 @@ xcs_cpu_main(void *arg)
 			xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
 	}
 	xc->xc_has_top = 1;
+	xcs_ipi_unmask();
 	xcs_idle(ci);
 	xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
 	xcs_watch_close();
 	xcs_curcpu_tls = NULL;
+	xcs_trap_stack_detach();
 	return (NULL);
 }
 
@@ -591,11 +600,14 @@ xcs_cpus_start(void)
 {
 	struct xcs_machine *xm = &xcs_machine;
 	pthread_attr_t attr;
+	sigset_t saved;
 	unsigned int n;
 	int error = 0;
 
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 1024 * 1024);
+	/* The new threads inherit the mask: no IPI before they are ready. */
+	xcs_ipi_mask(&saved);
 	for (n = 1; n < xm->xm_ncpus; n++) {
 		error = pthread_create(&xm->xm_xcs[n].xc_thread, &attr,
 		    xcs_cpu_main, &xm->xm_cpus[n]);
@@ -606,6 +618,7 @@ xcs_cpus_start(void)
 			break;
 		}
 	}
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	pthread_attr_destroy(&attr);
 	return (error);
 }
@@ -664,7 +677,9 @@ xcs_boot(const struct xcs_config *cfg)
 	if ((error = xcs_replay_init(cfg)) != 0 ||
 	    (error = xcs_trace_alloc()) != 0 ||
 	    (error = xcs_watch_init()) != 0 ||
-	    (error = xcs_ipi_install(xm->xm_signal)) != 0) {
+	    (error = xcs_ipi_install(xm->xm_signal)) != 0 ||
+	    (error = xcs_trap_install()) != 0) {
+		xcs_ipi_uninstall();
 		xcs_watch_fini();
 		xcs_replay_fini();
 		xcs_machine_free();
@@ -681,6 +696,7 @@ xcs_boot(const struct xcs_config *cfg)
 	xm->xm_xcs[0].xc_thread = xcs_boot_thread = pthread_self();
 	xm->xm_xcs[0].xc_tid = (int)gettid();
 	xcs_curcpu_tls = &xm->xm_cpus[0];
+	(void)xcs_trap_stack_attach();
 
 	/* Before the attach, which may establish softintrs. */
 	softintr_init();
@@ -691,6 +707,8 @@ xcs_boot(const struct xcs_config *cfg)
 		xcs_watchdog_stop();
 		xcs_replay_open();
 		xcs_cpus_stop();
+		xcs_trap_uninstall();
+		xcs_trap_stack_detach();
 		xcs_ipi_uninstall();
 		xcs_watch_fini();
 		xcs_curcpu_tls = NULL;
@@ -729,6 +747,8 @@ xcs_shutdown(void)
 	xcs_softintr_free_all();
 	if (!xcs_replay_on())
 		xcs_trace_final();
+	xcs_trap_uninstall();
+	xcs_trap_stack_detach();
 	xcs_ipi_uninstall();
 	xcs_watch_fini();
 	xcs_curcpu_tls = NULL;
@@ -819,12 +839,14 @@ xcs_cpu_start(unsigned int n, void (*fn)(void *), void *arg)
  * with ECANCELED instead of aborting the program.
  */
 static int
-xcs_cpu_wait_guarded(struct cpu_info *ci, int (*done)(void *), void *arg)
+xcs_cpu_wait_guarded(struct cpu_info *ci, int (*done)(void *), void *arg,
+    int timed)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
+	struct timespec tick = { 0, 10 * 1000000 };
 
 	if (xc->xc_has_top) {
-		xcs_cpu_wait(ci, done, arg, 0);
+		xcs_cpu_wait_timed(ci, done, arg, 0, timed ? &tick : NULL);
 		return (0);
 	}
 	if (sigsetjmp(xc->xc_top, 1) != 0) {
@@ -834,7 +856,7 @@ xcs_cpu_wait_guarded(struct cpu_info *ci, int (*done)(void *), void *arg)
 		return (ECANCELED);
 	}
 	xc->xc_has_top = 1;
-	xcs_cpu_wait(ci, done, arg, 0);
+	xcs_cpu_wait_timed(ci, done, arg, 0, timed ? &tick : NULL);
 	xc->xc_has_top = 0;
 	return (0);
 }
@@ -848,35 +870,77 @@ xcs_job_done(void *arg)
 	    xcs_panic_message() != NULL);
 }
 
-int
-xcs_cpu_join(unsigned int n)
+/* A job to join, and the time limit of the wait (0 for none). */
+struct xcs_join {
+	struct xcs_job		*jn_job;
+	uint64_t		 jn_deadline;	/* ms, or 0 */
+};
+
+static int
+xcs_join_done(void *arg)
+{
+	struct xcs_join *jn = arg;
+
+	return (xcs_job_done(jn->jn_job) || (jn->jn_deadline != 0 &&
+	    !xcs_replay_active() && xcs_now_ms() >= jn->jn_deadline));
+}
+
+static int
+xcs_join(const char *func, unsigned int n, unsigned int timeout_ms)
 {
 	struct cpu_info *ci, *self = xcs_curcpu_tls;
+	struct xcs_join jn;
 	struct xcs_cpu *xc;
-	struct xcs_job *xj;
 	int error;
 
-	if ((error = xcs_job_check("xcs_cpu_join", n)) != 0)
+	if ((error = xcs_job_check(func, n)) != 0)
 		return (error);
 	ci = &xcs_machine.xm_cpus[n];
 	xc = ci->ci_xcs;
 	if (!xcs_atomic_load(&xc->xc_busy)) {
-		xcs_seterr("xcs_cpu_join: cpu%u has no job to join", n);
+		xcs_seterr("%s: cpu%u has no job to join", func, n);
 		return (EINVAL);
 	}
 	if (self == NULL) {
-		xcs_seterr("xcs_cpu_join: the caller is not a simulated CPU");
+		xcs_seterr("%s: the caller is not a simulated CPU", func);
 		return (EPERM);
 	}
-	xj = &xc->xc_jobslot;
+	jn.jn_job = &xc->xc_jobslot;
+	jn.jn_deadline = timeout_ms ? xcs_now_ms() + timeout_ms : 0;
 
 	/* The swap pairs with the load of xj_joiner after xj_done. */
-	(void)xcs_atomic_swap(&xj->xj_joiner, self);
-	if (xcs_cpu_wait_guarded(self, xcs_job_done, xj) != 0 ||
-	    !xcs_atomic_load(&xj->xj_done))
+	(void)xcs_atomic_swap(&jn.jn_job->xj_joiner, self);
+	if (xcs_cpu_wait_guarded(self, xcs_join_done, &jn, timeout_ms != 0) !=
+	    0)
 		return (ECANCELED);
+	if (!xcs_atomic_load(&jn.jn_job->xj_done)) {
+		if (xcs_panic_message() != NULL)
+			return (ECANCELED);
+		xcs_seterr("%s: cpu%u's job is still running after %u ms",
+		    func, n, timeout_ms);
+		return (ETIMEDOUT);
+	}
 	xcs_atomic_store(&xc->xc_busy, 0);
-	return (xj->xj_error);
+	return (jn.jn_job->xj_error);
+}
+
+int
+xcs_cpu_join(unsigned int n)
+{
+	return (xcs_join("xcs_cpu_join", n, 0));
+}
+
+int
+xcs_cpu_join_timed(unsigned int n, unsigned int timeout_ms)
+{
+	if (timeout_ms == 0) {
+		xcs_seterr("xcs_cpu_join_timed: a timeout of 0 ms");
+		return (EINVAL);
+	}
+	/* Replay has no time, and finds a deadlock exactly instead. */
+	if (xcs_replay_active())
+		timeout_ms = 0;
+	return (xcs_join("xcs_cpu_join_timed", n, timeout_ms));
 }
 
 int

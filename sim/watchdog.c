@@ -80,7 +80,6 @@ struct xcs_wd_cpu {
 	uint64_t	wc_spin_next;		/* ms; 0 if not reported */
 	uint64_t	wc_slot_seq[XCS_NSLOTS];	/* claims at the last look */
 	uint64_t	wc_slot_since[XCS_NSLOTS]; /* ms it was first seen */
-	uint64_t	wc_slot_runs[XCS_NSLOTS]; /* dispatch passes then */
 	int		wc_stale_slot;		/* the reported slot, or -1 */
 	uint64_t	wc_stale_since;		/* its wc_slot_since then */
 	uint64_t	wc_stale_next;		/* ms of the next report */
@@ -435,17 +434,16 @@ xcs_wd_ipi_on_its_way(struct cpu_info *ci)
 }
 
 /*
- * How many dispatch passes cpu n began since the xcall was first seen
- * in slot: more than one means a pass that ran after the post left it.
+ * How many dispatch passes cpu n began since the xcall was posted to
+ * slot: more than one means a pass that ran after the post left it.
  */
 static void
-xcs_wd_print_passes(FILE *f, struct xcs_wd_cpu *wc, struct cpu_info *ci,
-    int slot)
+xcs_wd_print_passes(FILE *f, struct cpu_info *ci, int slot)
 {
 	uint64_t runs;
 
 	runs = xcs_atomic_load(&ci->ci_xcs->xc_stats.xs_dispatch_runs) -
-	    wc->wc_slot_runs[slot];
+	    xcs_atomic_load(&ci->ci_xcs->xc_slot_runs[slot]);
 	if (runs == 0)
 		fprintf(f, " without a dispatch pass on cpu%u", ci->ci_cpuid);
 	else
@@ -464,9 +462,10 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 	char *text;
 	size_t size;
 	FILE *f;
-	int noipi;
+	int noipi, never;
 
 	noipi = !xcs_wd_ipi_on_its_way(ci);
+	never = noipi && xcs_slot_never_sent(ci, slot);
 	xcs_wd_stall_init(&st, noipi ? XCS_STALL_NOIPI : XCS_STALL_SLOT, n,
 	    now - wc->wc_slot_since[slot]);
 	st.st_slot = slot;
@@ -480,9 +479,10 @@ xcs_wd_report_slot(struct xcs_watchdog *wd, unsigned int n, int slot,
 	xcs_print_fn(f, xcs_atomic_load(&ci->ci_xcs->xc_slot_func[slot]));
 	fprintf(f, "(%p) for %u ms", xcs_atomic_load(
 	    &ci->ci_xcs->xc_slot_arg[slot]), st.st_ms);
-	xcs_wd_print_passes(f, wc, ci, slot);
+	xcs_wd_print_passes(f, ci, slot);
 	if (noipi)
 		xcs_print_unsent(f, ci, slot);
+	st.st_unsent = never;
 	if (noipi && wd->wd_resend) {
 		xcs_ipi_resend(ci);
 		st.st_resent = 1;
@@ -511,10 +511,9 @@ xcs_wd_look_slots(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
 	struct xcs_wd_cpu *wc = &wd->wd_cpus[n];
 	struct cpu_info *ci = xcs_wd_cpu_info(n);
-	uint64_t runs, seq;
+	uint64_t seq;
 	int i, oldest = -1;
 
-	runs = xcs_atomic_load(&ci->ci_xcs->xc_stats.xs_dispatch_runs);
 	for (i = 0; i < XCS_NSLOTS; i++) {
 		/*
 		 * The same claim still in the slot, however many dispatch
@@ -524,10 +523,8 @@ xcs_wd_look_slots(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 		if (xcs_slot_peek(ci, i) == NULL)
 			wc->wc_slot_since[i] = 0;
 		else if (wc->wc_slot_since[i] == 0 ||
-		    seq != wc->wc_slot_seq[i]) {
+		    seq != wc->wc_slot_seq[i])
 			wc->wc_slot_since[i] = now;
-			wc->wc_slot_runs[i] = runs;
-		}
 		wc->wc_slot_seq[i] = seq;
 		if (wc->wc_slot_since[i] != 0 && (oldest == -1 ||
 		    wc->wc_slot_since[i] < wc->wc_slot_since[oldest]))

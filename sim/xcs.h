@@ -28,6 +28,7 @@
 
 #include <pthread.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -85,6 +86,7 @@ struct xcs_cpu {
 	void			*xc_slot_arg[4]; /* [a] ... as posted */
 	int			 xc_slot_unsent[4]; /* [a] XCS_UNSENT() */
 	uint64_t		 xc_slot_seq[4]; /* [a] claims of each slot */
+	uint64_t		 xc_slot_runs[4]; /* [a] dispatch passes then */
 } __attribute__((__aligned__(64)));
 
 /*
@@ -195,6 +197,8 @@ void	xcs_doorbell(struct cpu_info *);
 int	xcs_slot_spin_seen(void);
 int	xcs_ipi_install(int);
 void	xcs_ipi_uninstall(void);
+void	xcs_ipi_mask(sigset_t *);
+void	xcs_ipi_unmask(void);
 void	xcs_ipi_source(struct cpu_info *);
 
 
@@ -232,6 +236,12 @@ xcs_slot_peek(struct cpu_info *ci, size_t i)
 }
 #endif
 
+/* trap.c */
+int	xcs_trap_install(void);
+void	xcs_trap_uninstall(void);
+int	xcs_trap_stack_attach(void);
+void	xcs_trap_stack_detach(void);
+
 /* panic.c */
 
 /*
@@ -260,6 +270,7 @@ void	xcs_progress(struct cpu_info *);
 /* ipi.c */
 void	xcs_ipi_resend(struct cpu_info *);
 int	xcs_slot_unsent(struct cpu_info *, size_t, int *);
+int	xcs_slot_never_sent(struct cpu_info *, size_t);
 void	xcs_print_unsent(FILE *, struct cpu_info *, size_t);
 
 /* softintr.c */

@@ -297,7 +297,7 @@ rp_cross(uint64_t seed, struct rp_run *rr)
 	assert_int_equal(xcs_cpu_start(1, rp_crosser, NULL), 0);
 	assert_int_equal(xcs_cpu_start(2, rp_crosser, NULL), 0);
 	/* Whichever CPU finds the deadlock, the joins end cancelled. */
-	assert_int_equal(xcs_cpu_join(1), ECANCELED);
+	assert_int_equal(tu_join(1), ECANCELED);
 	assert_non_null(xcs_panic_message());
 	rp_record(rr, RP_NCPUS);
 	tu_shutdown_panicked();
@@ -394,7 +394,7 @@ rp_drain_twice(uint64_t seed, const char *faults)
 		assert_int_equal(xcs_cpu_start(n + 1, rp_drainer_job, sih[n]),
 		    0);
 	for (n = 0; n < 2; n++)
-		assert_int_equal(xcs_cpu_join(n + 1), 0);
+		assert_int_equal(tu_join(n + 1), 0);
 	/* The joins order the drainers' stores before this read. */
 	assert_null(ci0->ci_xcall.xci_xcalls[0]);
 	n = atomic_load_int(&rp_drained);
@@ -505,7 +505,7 @@ test_quiesce_takes_ipis(void **state)
 	assert_non_null(strstr(xcs_errstr(), "cpu1 is not quiet"));
 	assert_non_null(strstr(xcs_errstr(), "it is not idle"));
 	assert_int_equal(atomic_load_int(&rp_on_cpu0), 8);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 	tu_shutdown();
 }
 

@@ -87,7 +87,7 @@ test_wrong_cpu(void **state)
 	assert_int_equal(xcs_cpu_run(1, run_softclock_job, NULL), 0);
 	assert_int_equal(atomic_load_int(&pb.pb_runs), 0);
 	atomic_store_int(&h.h_release, 1);
-	assert_int_equal(xcs_cpu_join(2), 0);
+	assert_int_equal(tu_join(2), 0);
 	assert_true(tu_wait_uint(&pb.pb_runs, 1));
 	assert_int_equal(atomic_load_int(&pb.pb_cpu), 2);
 	assert_int_equal(atomic_load_int(&pb.pb_ilevel), IPL_SOFTCLOCK);
@@ -139,14 +139,14 @@ test_against_myself(void **state)
 	assert_true(tu_wait_panic());
 	assert_non_null(strstr(xcs_panic_message(), "locking against myself"));
 	assert_non_null(strstr(xcs_panic_message(), "cpu1 at IPL_IPI"));
-	assert_int_equal(xcs_cpu_join(1), ECANCELED);
+	assert_int_equal(tu_join(1), ECANCELED);
 	softintr_disestablish(sih);
 	tu_shutdown_panicked();
 #else
 	/* The IPI is taken inside the hold, and only marks SIR_XCALL. */
 	assert_true(tu_wait_bits(xcs_cpu(1), 1UL << SIR_XCALL));
 	assert_int_equal(atomic_load_int(&pb.pb_runs), 0);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 	assert_int_equal(atomic_load_int(&pb.pb_runs), 1);
 	assert_int_equal(atomic_load_int(&pb.pb_cpu), 1);
 	assert_int_equal(atomic_load_int(&pb.pb_ilevel), IPL_SOFTCLOCK);

@@ -106,7 +106,7 @@ replay(enum xcs_sir_layout layout, const char *want, const int *levels)
 	assert_int_equal(order_n, 0);
 	splx(s);
 	assert_int_equal(ci->ci_ilevel, IPL_NONE);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 
 	assert_int_equal(order_n, 4);
 	assert_memory_equal(order_seen, want, 4);
@@ -305,7 +305,7 @@ test_refcnt_finalize(void **state)
 	refcnt_rele_wake(&f.f_refs);
 	assert_int_equal(atomic_load_int(&f.f_done), 0);
 	refcnt_rele_wake(&f.f_refs);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 	assert_int_equal(f.f_done, 1);
 	tu_shutdown();
 }
@@ -327,7 +327,7 @@ test_cond_from_xcall(void **state)
 	assert_int_equal(xcs_cpu_start(1, cond_wait_job, &c), 0);
 	assert_true(tu_wait(cpu1_asleep, NULL));
 	cpu_xcall(xcs_cpu(2), &xc);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 	assert_int_equal(c.c_wait, 0);
 	tu_shutdown();
 }

@@ -92,16 +92,21 @@ wd_find(enum xcs_stall_kind kind, int cpu, struct xcs_stall *out)
 	return (found);
 }
 
-/* Wait, bounded, for such a report; fail the test if none comes. */
+/*
+ * Wait, bounded, for such a report; fail the test if none comes.  The
+ * watchdog looks four times per WD_MS: fifty timeouts is a busy host.
+ */
 static void
 wd_expect(enum xcs_stall_kind kind, int cpu, struct xcs_stall *out)
 {
-	uint64_t deadline = tu_now_ms() + TU_TIMEOUT_MS;
+	uint64_t deadline = tu_now_ms() + 50 * WD_MS;
 
 	while (!wd_find(kind, cpu, out)) {
-		if (tu_now_ms() > deadline)
+		if (tu_now_ms() > deadline) {
+			tu_gave_up("no watchdog report came", 50 * WD_MS);
 			fail_msg("no watchdog report of kind %d about cpu%d",
 			    kind, cpu);
+		}
 		sched_yield();
 	}
 }
@@ -215,8 +220,8 @@ stall_finish(struct stall *s, int cpu, struct xcs_stall *st)
 {
 	atomic_store_int(&s->s_release, 1);
 	wd_expect(XCS_STALL_UNSTUCK, cpu, st);
-	assert_int_equal(xcs_cpu_join(1), 0);
-	assert_int_equal(xcs_cpu_join(2), 0);
+	assert_int_equal(tu_join(1), 0);
+	assert_int_equal(tu_join(2), 0);
 	assert_true(tu_wait_uint(&s->s_ran, 5));
 }
 
@@ -383,7 +388,7 @@ test_spin_panics(void **state)
 
 	stall_begin(&s, 1);
 
-	assert_int_equal(xcs_cpu_join(1), ECANCELED);
+	assert_int_equal(tu_join(1), ECANCELED);
 	msg = xcs_panic_message();
 	assert_non_null(msg);
 	if (strstr(msg, "watchdog: cpu1 at IPL_NONE") == NULL ||
@@ -504,12 +509,17 @@ obs_thread(void *arg)
 static void
 test_observers_read_slots(void **state)
 {
+	struct xcs_config cfg;
 	struct xcs_stats xs;
 	pthread_t t;
 
 	memset(&xs, 0, sizeof(xs));
 	obs_go = obs_done = 0;
-	tu_boot(2, XCS_IDLE_HALT);
+	/* Panic mode, as elsewhere, should the MI file never run the call. */
+	xcs_config_init(&cfg);
+	cfg.xc_watchdog_ms = 2000;
+	cfg.xc_watchdog_panic = 1;
+	tu_boot_config(&cfg);
 	assert_int_equal(pthread_create(&t, NULL, obs_thread, &xs), 0);
 	cpu_xcall_sync(xcs_cpu(1), obs_fn, NULL, "obs");
 	assert_int_equal(pthread_join(t, NULL), 0);
@@ -530,7 +540,8 @@ test_drop_fault_found(void **state)
 	cpu_xcall(xcs_cpu(1), lone_xcall(&s));
 
 	wd_expect(XCS_STALL_NOIPI, 1, &st);
-	assert_int_equal(st.st_slot, 0);
+	/* The MI file chooses the slot. */
+	assert_true(st.st_slot >= 0 && st.st_slot < 4);
 	assert_true(st.st_resent);
 	assert_true(tu_wait_uint(&s.s_ran, 1));
 	assert_int_equal(xcs_stats(0, &xs), 0);

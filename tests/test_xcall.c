@@ -99,6 +99,10 @@ remote_once(enum xcs_idle idle, unsigned int target)
 		assert_int_equal(pb.pb_ilevel, IPL_SOFTCLOCK);
 		assert_int_equal(pb.pb_handled, IPL_SOFTCLOCK);
 		assert_true(pb.pb_idepth > 0);
+		if (pb.pb_in_slot != 0)
+			fail_msg("probe_fn(%p) ran on cpu%u with its xcall still "
+			    "in the slot: cpu_xcall_dispatch must empty a slot "
+			    "before it calls the function", &pb, target);
 	}
 	assert_int_equal(xcs_quiesce(TU_TIMEOUT_MS), 0);
 	assert_int_equal(atomic_load_int(&pb.pb_runs), runs);
@@ -176,8 +180,12 @@ test_four_slots(void **state)
 		probe_post(t, &pb[i]);
 		assert_true(tu_wait_calm(1));
 	}
+	/* Each of the four in a slot of its own, in whatever order. */
 	for (i = 0; i < 4; i++)
-		assert_ptr_equal(t->ci_xcall.xci_xcalls[i], &pb[i].pb_xc);
+		assert_true(tu_slot_of(t, &pb[i].pb_xc) >= 0);
+	for (i = 0; i < 4; i++)
+		assert_true(tu_slot_of(t, &pb[i].pb_xc) !=
+		    tu_slot_of(t, &pb[(i + 1) % 4].pb_xc));
 
 	p.p_target = t;
 	p.p_probe = &pb[4];
@@ -190,9 +198,9 @@ test_four_slots(void **state)
 		assert_int_equal(atomic_load_int(&pb[i].pb_runs), 0);
 	atomic_store_int(&h.h_release, 1);
 
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 	assert_int_equal(h.h_timeout, 0);
-	assert_int_equal(xcs_cpu_join(2), 0);
+	assert_int_equal(tu_join(2), 0);
 	for (i = 0; i < 5; i++)
 		assert_true(tu_wait_uint(&pb[i].pb_runs, 1));
 	assert_int_equal(xcs_quiesce(TU_TIMEOUT_MS), 0);
@@ -224,7 +232,7 @@ deferral(int ipl, u_int64_t bits)
 		assert_true(tu_wait_calm(1));
 	probe_post(xcs_cpu(1), &pb2);
 	atomic_store_int(&h.h_release, 1);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 
 	assert_int_equal(h.h_timeout, 0);
 	assert_int_equal(h.h_runs_before, 0);
@@ -274,7 +282,7 @@ test_coalescing(void **state)
 	assert_int_equal(xs.xs_ipi_sent, 1);
 	assert_int_equal(xs.xs_ipi_coalesced, 1);
 	atomic_store_int(&h.h_release, 1);
-	assert_int_equal(xcs_cpu_join(1), 0);
+	assert_int_equal(tu_join(1), 0);
 	assert_true(tu_wait_uint(&pb2.pb_runs, 1));
 	assert_int_equal(pb.pb_runs, 1);
 	tu_shutdown();
@@ -414,7 +422,7 @@ test_null_xcall(void **state)
 {
 	tu_boot(2, XCS_IDLE_HALT);
 	tu_expect_panic(0, null_xcall_job, NULL, "NULL");
-	assert_int_equal(xcs_cpu_join(0), EINVAL);
+	assert_int_equal(tu_join(0), EINVAL);
 	tu_shutdown_panicked();
 }
 

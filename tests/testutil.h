@@ -92,6 +92,19 @@ int	tu_wait_panic(void);
  */
 int	tu_wait_calm(unsigned int);
 
+/*
+ * A wait of the test gave up after ms: print why and the machine, and
+ * skip the program's later tests, which would only wait the same way.
+ */
+void	tu_gave_up(const char *, uint64_t);
+
+/*
+ * Join CPU n's job as xcs_cpu_join does, giving up (ETIMEDOUT, after
+ * printing the machine) when nothing in the machine moves for
+ * TU_STUCK_MS: a broken MI file fails the test instead of hanging it.
+ */
+int	tu_join(unsigned int);
+
 /* Start fn(arg) on CPUs first..last, then join them all. */
 void	tu_run_on(unsigned int, unsigned int, void (*)(void *), void *,
 	    size_t);
@@ -122,9 +135,13 @@ struct probe {
 	unsigned int	pb_handled;	/* [a] its ci_handled_intr_level */
 	unsigned int	pb_posted;	/* [a] incremented before each post */
 	unsigned int	pb_phantom;	/* [a] ran more often than posted */
+	unsigned int	pb_in_slot;	/* [a] runs still in a slot of its CPU */
 };
 
 void	probe_init(struct probe *);
+
+/* The slot of t that holds xc, or -1: which one is the MI file's choice. */
+int	tu_slot_of(struct cpu_info *, struct xcall *);
 void	probe_fn(void *);
 void	probe_post(struct cpu_info *, struct probe *);
 

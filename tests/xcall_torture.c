@@ -196,6 +196,8 @@ static unsigned int stop;		/* [a] the workers should finish */
 static unsigned int finished;		/* [a] the workers have */
 static unsigned long remote_posts;	/* [a] posts to another CPU */
 static unsigned int failures[NFAILURES];	/* [a] */
+static unsigned int unsent_seen;	/* [a] the watchdog saw one */
+static char unsent_report[512];		/* its report, for the last line */
 
 /*
  * The first failure, for the report: recorded with atomics only, since
@@ -770,6 +772,7 @@ workers_init(void)
 	memset(workers, 0, opts.o_ncpus * sizeof(*workers));
 	memset(failures, 0, sizeof(failures));
 	first_claimed = 0;
+	unsent_seen = 0;
 	stop = 0;
 	remote_posts = 0;
 	for (i = 0; i < opts.o_ncpus; i++) {
@@ -958,6 +961,8 @@ print_cause(void)
 
 	if (msg != NULL)
 		printf(" panic: %.*s;", (int)strcspn(msg, "\n"), msg);
+	else if (atomic_load_int(&unsent_seen))
+		printf(" %s;", unsent_report);
 	else if (first_claimed)
 		printf(" %s on cpu%u: xcall seq %lu posted by cpu%u to cpu%u;",
 		    failure_names[first_kind], first_cpu, first_seq,
@@ -1062,6 +1067,23 @@ hang_detector(void *arg)
 		_exit(1);
 	}
 	return (NULL);
+}
+
+/*
+ * The watchdog found a slot whose poster never sent its IPI: not one the
+ * drop fault swallowed (those it resends), but the MI code's omission,
+ * which resending would only hide.  The run fails at once, saying so.
+ */
+static void
+on_stall(const struct xcs_stall *st, void *arg)
+{
+	if (st->st_kind != XCS_STALL_NOIPI || !st->st_unsent ||
+	    atomic_swap_uint(&unsent_seen, 1) != 0)
+		return;
+	snprintf(unsent_report, sizeof(unsent_report), "%.*s",
+	    (int)strcspn(st->st_text, "\n"), st->st_text);
+	failed_on(st->st_cpu, F_LOST, st->st_cpu, st->st_cpu, 0);
+	atomic_store_int(&stop, 1);
 }
 
 static void
@@ -1237,6 +1259,7 @@ run_machine(const struct xcs_config *cfg, long *rss_boot, long *rss_end)
 	if (xcs_boot(cfg) != 0)
 		errx(1, "%s", xcs_errstr());
 	xcs_panic_intercept(on_panic, NULL);
+	xcs_watchdog_intercept(on_stall, NULL);
 	*rss_boot = rss_kib();
 	run_workers();
 	if (xcs_panic_message() != NULL)
