@@ -749,15 +749,21 @@ print_row(const struct result *r)
 	} else if (json) {
 		printf("{\"mode\":\"%s\",\"idle\":\"%s\",\"ncpus\":%u,"
 		    "\"count\":%zu,\"p50_ns\":%llu,\"p90_ns\":%llu,"
-		    "\"p99_ns\":%llu,\"p999_ns\":%llu,\"max_ns\":%llu,"
-		    "\"floor\":\"%s\",\"floor_p50_ns\":%llu,"
-		    "\"ratio\":%.2f}\n", r->r_mode, r->r_idle, r->r_ncpus,
-		    r->r_count, (unsigned long long)r->r_pct[0],
+		    "\"p99_ns\":%llu,\"p999_ns\":%llu,\"max_ns\":%llu,",
+		    r->r_mode, r->r_idle, r->r_ncpus, r->r_count,
+		    (unsigned long long)r->r_pct[0],
 		    (unsigned long long)r->r_pct[1],
 		    (unsigned long long)r->r_pct[2],
 		    (unsigned long long)r->r_pct[3],
-		    (unsigned long long)r->r_pct[4], r->r_floor,
-		    f != NULL ? (unsigned long long)f->r_pct[0] : 0, ratio);
+		    (unsigned long long)r->r_pct[4]);
+		/* A row with no floor has none: null, not 0. */
+		if (f != NULL)
+			printf("\"floor\":\"%s\",\"floor_p50_ns\":%llu,"
+			    "\"ratio\":%.2f}\n", r->r_floor,
+			    (unsigned long long)f->r_pct[0], ratio);
+		else
+			printf("\"floor\":null,\"floor_p50_ns\":null,"
+			    "\"ratio\":null}\n");
 	} else if (csv) {
 		printf("%s,%s,%u,%zu,%llu,%llu,%llu,%llu,%llu,%s,%llu,%.2f,"
 		    "%.0f,%.2f,%.3f,%.2f\n", r->r_mode, r->r_idle, r->r_ncpus,
@@ -821,23 +827,80 @@ find_row(const char *mode, const char *idle, unsigned int ncpus)
 	return (NULL);
 }
 
+/*
+ * Why this run's ratios cannot be judged, or NULL: a busy host, or a
+ * floor that reads implausibly (see host_check).
+ */
+static const char *unreliable;
+
 static void
 target(const char *what, double got, double limit, int le)
 {
+	const char *met = (le ? got <= limit : got >= limit) ? "met" :
+	    "MISSED";
+
 	/* A ratio of 0 means a row it needs was not run (-m, -I, -n). */
 	if (got <= 0) {
-		if (!json && !csv)
+		if (json)
+			printf("{\"target\":\"%s\",\"measured\":null,"
+			    "\"limit\":%.2f,\"met\":null}\n", what, limit);
+		else if (!csv)
 			printf("  %-52s %7s    %-5s not run\n", what, "-", "");
 		return;
 	}
-	if (json)
+	if (json && unreliable != NULL)
+		printf("{\"target\":\"%s\",\"measured\":%.2f,"
+		    "\"limit\":%.2f,\"met\":null,\"unreliable\":\"%s\"}\n",
+		    what, got, limit, unreliable);
+	else if (json)
 		printf("{\"target\":\"%s\",\"measured\":%.2f,"
 		    "\"limit\":%.2f,\"met\":%s}\n", what, got, limit,
-		    (le ? got <= limit : got >= limit) ? "true" : "false");
+		    *met == 'm' ? "true" : "false");
 	else if (!csv)
 		printf("  %-52s %7.2f %s %-5.2f %s\n", what, got,
-		    le ? "<=" : ">=", limit,
-		    (le ? got <= limit : got >= limit) ? "met" : "MISSED");
+		    le ? "<=" : ">=", limit, unreliable != NULL ?
+		    "unreliable" : met);
+}
+
+/* A property of the MI protocol: compared by xcall_ab, not a target. */
+static void
+property(const char *what, double got)
+{
+	if (json)
+		printf(got > 0 ? "{\"property\":\"%s\",\"measured\":%.2f}\n" :
+		    "{\"property\":\"%s\",\"measured\":null}\n", what, got);
+	else if (!csv && got > 0)
+		printf("  %-52s %7.2f\n", what, got);
+	else if (!csv)
+		printf("  %-52s %7s    not run\n", what, "-");
+}
+
+/*
+ * Whether the host let this run measure anything: not busy with other
+ * work when it started, and the membarrier floor (an IPI to every core)
+ * no cheaper than half a signal round trip, which it is only when it
+ * sent no IPI at all.
+ */
+static void
+host_check(double load, unsigned int cores)
+{
+	static char why[160];
+	const struct result *memb = find_row("membarrier", "-", 0);
+	const struct result *sig = find_row("sig-spin", "-", 0);
+
+	if (load > cores) {
+		snprintf(why, sizeof(why), "the host was busy: load average "
+		    "%.2f on %u cores before the run", load, cores);
+		unreliable = why;
+	} else if (memb != NULL && sig != NULL &&
+	    memb->r_pct[0] * 2 < sig->r_pct[0]) {
+		snprintf(why, sizeof(why), "the membarrier floor (%llu ns) "
+		    "is below half a signal round trip (%llu ns): it sent no "
+		    "IPI, the host was busy",
+		    (unsigned long long)memb->r_pct[0],
+		    (unsigned long long)sig->r_pct[0]);
+		unreliable = why;
+	}
 }
 
 static double
@@ -866,16 +929,23 @@ print_targets(unsigned int cores, double boot_ms)
 	target("bcast-spin (halt, N = cores) / membarrier", p50_ratio(
 	    find_row("bcast-spin", "halt", cores), find_row("membarrier",
 	    "-", 0)), 2, 1);
-	tp = find_row("throughput-k", "halt", 0);
-	target("throughput (halt, saturated): xcalls per IPI",
-	    tp != NULL ? tp->r_xcalls_per_ipi : 0, 3, 0);
-	target("mailbox / sync (halt)", p50_ratio(find_row("mailbox", "-", 0),
-	    find_row("sync", "halt", 2)), 1.5, 0);
-	target("mailbox / sync (poll)", p50_ratio(find_row("mailbox", "-", 0),
-	    find_row("sync", "poll", 2)), 1.5, 0);
 	if (boot_ms > 0)
 		target("256 CPUs: boot + bcast-sleep + shutdown, ms", boot_ms,
 		    1000, 1);
+	if (unreliable != NULL && !json && !csv)
+		printf("  unreliable: %s\n", unreliable);
+
+	/* What the MI protocol does, not what the simulator costs. */
+	if (!json && !csv)
+		printf("\nproperties of the MI protocol (compare them with "
+		    "xcall_ab)\n");
+	tp = find_row("throughput-k", "halt", 0);
+	property("throughput (halt, saturated): xcalls per IPI",
+	    tp != NULL ? tp->r_xcalls_per_ipi : 0);
+	property("mailbox / sync (halt)", p50_ratio(find_row("mailbox", "-",
+	    0), find_row("sync", "halt", 2)));
+	property("mailbox / sync (poll)", p50_ratio(find_row("mailbox", "-",
+	    0), find_row("sync", "poll", 2)));
 }
 
 /*
@@ -1029,7 +1099,7 @@ plot_svg(FILE *f)
 }
 
 static void __attribute__((__noreturn__))
-usage(void)
+usage(int status)
 {
 	fprintf(stderr, "usage: xcall_latency [-Bchj] [-I halt | poll | both] "
 	    "[-i iterations]\n"
@@ -1037,7 +1107,7 @@ usage(void)
 	    "[-P cdf.svg]\n"
 	    "                     [-t throughput_ms] [-w warmup]\n"
 	    "modes: self async-spin sync bcast-spin bcast-sleep throughput\n");
-	exit(1);
+	exit(status);
 }
 
 static unsigned int
@@ -1118,7 +1188,7 @@ main(int argc, char *argv[])
 	};
 	unsigned int ncpus[16] = { 2, 4, 8, 64, 256 }, nn = 5, i, f, cores;
 	char *list, *tok, *plot = NULL;
-	double boot_ms = 0;
+	double boot_ms = 0, load;
 	int ch, idle, boot256 = 1, idle_first = XCS_IDLE_HALT;
 	int idle_last = XCS_IDLE_POLL;
 	FILE *plotf = NULL;
@@ -1168,12 +1238,14 @@ main(int argc, char *argv[])
 		case 'w':
 			warmup = number(optarg, "-w", 0, 10000000);
 			break;
+		case 'h':
+			usage(0);
 		default:
-			usage();
+			usage(1);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(1);
 	if (json && csv)
 		errx(1, "-c and -j: choose one output format");
 	/* Open the plot first: a bad path fails before minutes of work. */
@@ -1183,6 +1255,8 @@ main(int argc, char *argv[])
 	    (floor_samples = calloc(iterations, sizeof(*samples))) == NULL)
 		err(1, NULL);
 	cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (getloadavg(&load, 1) != 1)
+		load = 0;
 
 	for (f = 0; f < nitems(floor_names); f++)
 		floor_run(next_result(), f, floor_names[f]);
@@ -1202,6 +1276,7 @@ main(int argc, char *argv[])
 	}
 	if (boot256)
 		boot_ms = boot256_ms();
+	host_check(load, cores);
 	print_results();
 	print_targets(cores, boot_ms);
 	if (plotf != NULL) {

@@ -112,7 +112,8 @@ step(struct demo *d, const char *what, int ok)
 {
 	struct cpu_info *ci = curcpu();
 
-	printf("cpu%u at %-13s ci_ipending %#018lx  xcall ran: %s  %s\n",
+	/* "%#018lx" prints 0 without its 0x: spell the prefix out. */
+	printf("cpu%u at %-13s ci_ipending 0x%016lx  xcall ran: %s  %s\n",
 	    ci->ci_cpuid, xcs_ipl_name(ci->ci_ilevel),
 	    (unsigned long)atomic_load_long((unsigned long *)&ci->ci_ipending),
 	    atomic_load_int(&d->d_runs) ? "yes" : "no ", what);

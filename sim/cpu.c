@@ -431,9 +431,42 @@ xcs_cpu_main(void *arg)
 	return (NULL);
 }
 
+/*
+ * A misspelt XCALLSIM_ variable would be ignored without a word: say
+ * so, once.  XCALLSIM_BUILD and XCALLSIM_CHECK_* are the check's.
+ */
+static void
+xcs_config_unknown_env(void)
+{
+	static const char *const known[] = {
+		"XCALLSIM_FAULTS=", "XCALLSIM_REPLAY=", "XCALLSIM_TRACE=",
+		"XCALLSIM_WATCHDOG=", "XCALLSIM_BUILD=", "XCALLSIM_CHECK_"
+	};
+	static int warned;
+	extern char **environ;
+	char **e;
+	size_t i;
+
+	if (warned++)
+		return;
+	for (e = environ; *e != NULL; e++) {
+		if (strncmp(*e, "XCALLSIM_", 9) != 0)
+			continue;
+		for (i = 0; i < nitems(known); i++)
+			if (strncmp(*e, known[i], strlen(known[i])) == 0)
+				break;
+		if (i == nitems(known))
+			fprintf(stderr, "xcallsim: %.*s is not a variable of "
+			    "xcallsim's (XCALLSIM_FAULTS, XCALLSIM_REPLAY, "
+			    "XCALLSIM_TRACE, XCALLSIM_WATCHDOG): ignored\n",
+			    (int)strcspn(*e, "="), *e);
+	}
+}
+
 void
 xcs_config_init(struct xcs_config *cfg)
 {
+	xcs_config_unknown_env();
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->xc_ncpus = 2;
 	cfg->xc_idle = XCS_IDLE_HALT;

@@ -200,12 +200,54 @@ xcs_fault_item(struct xcs_faults *f, char *item)
 	return (-1);
 }
 
+/* What each fault's value must be, for the message about a bad one. */
+static const struct {
+	const char	*fh_name;
+	const char	*fh_want;
+} xcs_fault_hints[] = {
+	{ "seed", "a number" },
+	{ "drop", "a probability from 0 to 1" },
+	{ "dup", "a probability from 0 to 1" },
+	{ "early", "a probability from 0 to 1" },
+	{ "spurious", "a probability from 0 to 1" },
+	{ "delay", "P[:us]: a probability from 0 to 1, microseconds from 1 "
+	    "to 1000000" },
+	{ "widen", "P[:us]: a probability from 0 to 1, microseconds from 1 "
+	    "to 1000000" },
+	{ "sihold", "P[:us]: a probability from 0 to 1, microseconds from 1 "
+	    "to 10000000" },
+	{ "raise", "P[:IPL]: a probability from 0 to 1, IPL_SOFTCLOCK to "
+	    "IPL_HIGH" },
+	{ "stall", "P[:IPL[:us]]: a probability from 0 to 1, an IPL, "
+	    "microseconds from 1 to 10000000" },
+};
+
+/* Say which item of spec is bad, and what it should have been. */
+static void
+xcs_fault_bad(const char *spec, const char *item)
+{
+	size_t i, len = strcspn(item, "=");
+
+	for (i = 0; i < nitems(xcs_fault_hints); i++) {
+		if (strlen(xcs_fault_hints[i].fh_name) == len &&
+		    strncmp(item, xcs_fault_hints[i].fh_name, len) == 0) {
+			xcs_seterr("xcs_boot: faults \"%s\": \"%s\": %s wants "
+			    "%s", spec, item, xcs_fault_hints[i].fh_name,
+			    xcs_fault_hints[i].fh_want);
+			return;
+		}
+	}
+	xcs_seterr("xcs_boot: faults \"%s\": \"%s\" is not one of seed=N, "
+	    "drop, delay, dup, early, spurious, stall, sihold, raise, "
+	    "widen (see xcallsim(3))", spec, item);
+}
+
 /* Parse cfg's specification into xcs_faults; EINVAL naming it if bad. */
 int
 xcs_faults_init(const struct xcs_config *cfg)
 {
 	struct xcs_faults f;
-	char *copy, *list, *item;
+	char *copy, *list, *item, *saved = NULL;
 	int bad = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -220,19 +262,19 @@ xcs_faults_init(const struct xcs_config *cfg)
 		if ((copy = strdup(cfg->xc_faults)) == NULL)
 			return (ENOMEM);
 		list = copy;
-		while (!bad && (item = strsep(&list, ",")) != NULL)
+		while (!bad && (item = strsep(&list, ",")) != NULL) {
+			/* The item as given: parsing cuts it at the '='. */
+			free(saved);
+			if ((saved = strdup(item)) == NULL)
+				break;
 			bad = xcs_fault_item(&f, item) != 0;
-		free(copy);
-		if (bad) {
-			xcs_seterr("xcs_boot: faults \"%s\": want seed=N, "
-			    "drop=P, delay=P[:us], dup=P, early=P, "
-			    "spurious=P, stall=P[:IPL[:us]], sihold=P[:us], "
-			    "raise=P[:IPL] (IPL_SOFTCLOCK to IPL_HIGH), "
-			    "widen=P[:us], "
-			    "comma-separated",
-			    cfg->xc_faults);
-			return (EINVAL);
 		}
+		if (bad)
+			xcs_fault_bad(cfg->xc_faults, saved);
+		free(saved);
+		free(copy);
+		if (bad)
+			return (EINVAL);
 		f.f_on = f.f_drop || f.f_delay || f.f_dup || f.f_early ||
 		    f.f_spurious || f.f_stall || f.f_sihold ||
 		    f.f_raise || f.f_widen;

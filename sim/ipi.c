@@ -140,15 +140,16 @@ xcs_ring(struct cpu_info *self, struct cpu_info *ci)
 	case XCS_STOPPED:
 		return (XCS_IPI_STOPPED);
 	default:
-		if (self != NULL) {
+		if (self != NULL)
 			XCS_STAT_INC(self, xs_ipi_sent);
-			XCS_STAT_INC(self, xs_ipi_signals);
-		}
 		/* In replay the target takes it at its next point. */
-		if (xcs_replay_active())
+		if (xcs_replay_active()) {
 			xcs_replay_signal(ci);
-		else
-			pthread_kill(xc->xc_thread, xcs_machine.xm_signal);
+			return (XCS_IPI_SIGNAL);
+		}
+		if (self != NULL)
+			XCS_STAT_INC(self, xs_ipi_signals);
+		pthread_kill(xc->xc_thread, xcs_machine.xm_signal);
 		return (XCS_IPI_SIGNAL);
 	}
 }

@@ -166,6 +166,12 @@ xcs_replay_check(const struct xcs_config *cfg)
 
 	if (!cfg->xc_replay)
 		return (0);
+	if (env != NULL && (env[0] < '0' || env[0] > '9')) {
+		xcs_seterr("xcs_boot: XCALLSIM_REPLAY=\"%s\": \"%.*s\" is not "
+		    "a seed (want seed[:depth[:steps]], numbers)", env,
+		    (int)strcspn(env, ":"), env);
+		return (EINVAL);
+	}
 	if (cfg->xc_replay_depth < 1 ||
 	    cfg->xc_replay_depth > XCS_RP_MAXDEPTH ||
 	    cfg->xc_replay_steps < 1) {

@@ -44,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "xcs.h"
 
@@ -773,6 +774,32 @@ xcs_trace_env(struct xcs_config *cfg)
 		cfg->xc_trace_events = events;
 }
 
+/*
+ * The trace file is written at shutdown, after the work: a path that
+ * cannot be written is said at boot instead, before any work is done.
+ */
+static int
+xcs_trace_check_file(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash;
+
+	if (path == NULL)
+		return (0);
+	if ((slash = strrchr(path, '/')) == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if (access(dir, W_OK) != 0) {
+		xcs_seterr("xcs_boot: trace file %s: cannot write in %s: %s",
+		    path, dir, strerror(errno));
+		return (errno == ENOENT ? ENOENT : EACCES);
+	}
+	return (0);
+}
+
 int
 xcs_trace_check(const struct xcs_config *cfg)
 {
@@ -788,7 +815,7 @@ xcs_trace_check(const struct xcs_config *cfg)
 		    cfg->xc_trace_events, XCS_TRACE_MAX);
 		return (EINVAL);
 	}
-	return (0);
+	return (xcs_trace_check_file(cfg->xc_trace_file));
 }
 
 /*

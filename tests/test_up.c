@@ -101,6 +101,7 @@ main(void)
 		TU_TEST(test_up_patterns),
 	};
 
-	tu_filter();
+	if (!tu_filter(tests, nitems(tests)))
+		return (1);
 	return (cmocka_run_group_tests(tests, NULL, NULL));
 }

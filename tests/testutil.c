@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
@@ -62,13 +63,24 @@ tu_stop_hook(const char *msg, void *arg)
 	fail_msg("the kernel panicked: %s", msg);
 }
 
-void
-tu_filter(void)
+int
+tu_filter(const struct CMUnitTest *tests, size_t n)
 {
 	const char *filter = getenv("XCS_TEST_FILTER");
+	size_t i;
 
-	if (filter != NULL && *filter != '\0')
-		cmocka_set_test_filter(filter);
+	if (filter == NULL || *filter == '\0')
+		return (1);
+	for (i = 0; i < n; i++)
+		if (fnmatch(filter, tests[i].name, 0) == 0)
+			break;
+	if (i == n) {
+		fprintf(stderr, "XCS_TEST_FILTER=%s matches none of the %zu "
+		    "tests of this program\n", filter, n);
+		return (0);
+	}
+	cmocka_set_test_filter(filter);
+	return (1);
 }
 
 int

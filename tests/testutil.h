@@ -47,8 +47,11 @@
 /* CLOCK_MONOTONIC in milliseconds, for the tests' bounded waits. */
 uint64_t tu_now_ms(void);
 
-/* Run only the tests matching $XCS_TEST_FILTER (a cmocka glob). */
-void	tu_filter(void);
+/*
+ * Run only the tests matching $XCS_TEST_FILTER (a glob, as cmocka's
+ * filter); false, having said so, if it matches none of the n tests.
+ */
+int	tu_filter(const struct CMUnitTest *, size_t);
 
 /* Every test: whatever happened, the machine is shut down after it. */
 int	tu_teardown(void **);

@@ -195,6 +195,11 @@ static unsigned int weight_total;
 static unsigned int stop;		/* [a] the workers should finish */
 static unsigned int finished;		/* [a] the workers have */
 static unsigned long remote_posts;	/* [a] posts to another CPU */
+/*
+ * The hang detector reads the workers' counts while a replay sweep
+ * resets them between runs: the reset and its reads take this lock.
+ */
+static pthread_mutex_t workers_mtx = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int failures[NFAILURES];	/* [a] */
 static unsigned int unsent_seen;	/* [a] the watchdog saw one */
 static char unsent_report[512];		/* its report, for the last line */
@@ -766,6 +771,7 @@ workers_init(void)
 	unsigned int i, j;
 	struct worker *w;
 
+	pthread_mutex_lock(&workers_mtx);
 	if (workers == NULL &&
 	    (workers = calloc(opts.o_ncpus, sizeof(*workers))) == NULL)
 		err(1, "calloc");
@@ -788,6 +794,7 @@ workers_init(void)
 			rec_init(&w->w_pool[j].e_inner, &w->w_pool[j]);
 		}
 	}
+	pthread_mutex_unlock(&workers_mtx);
 }
 
 /* Threads and file descriptors of this process, for the leak check. */
@@ -1014,11 +1021,14 @@ print_result(uint64_t ms)
 static unsigned long
 progress(void)
 {
-	unsigned long sum = atomic_load_long(&remote_posts);
+	unsigned long sum;
 	unsigned int i;
 
+	pthread_mutex_lock(&workers_mtx);
+	sum = atomic_load_long(&remote_posts);
 	for (i = 0; i < opts.o_ncpus; i++)
 		sum += atomic_load_long(&workers[i].w_xcalls);
+	pthread_mutex_unlock(&workers_mtx);
 	return (sum);
 }
 

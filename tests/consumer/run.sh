@@ -32,3 +32,9 @@ for pc in xcallsim xcallsim_up; do
 	    $(pkg-config --cflags --libs "$pc")
 	LD_LIBRARY_PATH="$libdir" "$work/pc-$pc"
 done
+
+# The installed check, on the installed copy of our MI file: the unit
+# stage, built from the installed archives and headers alone.
+echo "== installed xcallsim-check"
+"$work/prefix/bin/xcallsim-check" -q -s unit -o "$work/check" \
+    "$work/prefix/share/xcallsim/kern_xcall.c"
