@@ -1,4 +1,4 @@
-/*	xcallsim: bench/xcall_ab.c, two MI files' benchmarks compared	*/
+/*	xcallsim: bench/xcall_ab.c, two MI files' benchmarks	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers
@@ -52,7 +52,7 @@
 /* One row of the benchmark, and what each run of A and B measured. */
 struct row {
 	char		 rw_key[64];	/* "mode idle ncpus" */
-	char		 rw_metric[24];	/* p50_ns, xcalls_per_ipi ... */
+	char		 rw_metric[24];	/* p50_ns, xcalls_per_s... */
 	int		 rw_floor;	/* a host floor, not an xcall */
 	double		 rw_v[2][MAXRUNS];
 	unsigned int	 rw_n[2];

@@ -224,7 +224,7 @@ struct xcs_stall {
 	int		st_target_ipl;
 	int		st_slot;	/* SLOT and NOIPI: which slot */
 	int		st_resent;	/* NOIPI: the watchdog resent it */
-	int		st_unsent;	/* NOIPI: its poster never sent one */
+	int		st_unsent;	/* NOIPI: poster sent no IPI */
 	unsigned int	st_ms;		/* how long it has been stuck */
 	unsigned int	st_ncycle;	/* CYCLE: st_cycle[0] waits for */
 	unsigned int	st_cycle[XCS_STALL_MAXCYCLE]; /* [1], ... for [0] */

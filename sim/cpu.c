@@ -171,7 +171,9 @@ xcs_cpu_check_spunout(struct cpu_info *ci)
 static void
 xcs_cpu_check_halting(struct cpu_info *ci)
 {
-	if (__predict_false(xcs_atomic_load(&xcs_machine.xm_halting)))
+	/* cpu0 outside a job is the one shutting down: it goes on. */
+	if (__predict_false(xcs_atomic_load(&xcs_machine.xm_halting)) &&
+	    ci->ci_xcs->xc_has_top)
 		xcs_cpu_abandon(ci);
 }
 
@@ -269,6 +271,13 @@ xcs_cpu_busy_cycle(void)
 	xcs_cpu_check_panic(ci);
 	if (xcs_slot_spin_seen())
 		XCS_STAT_INC(ci, xs_slot_full_spins);
+	else if (__predict_false(xcs_atomic_load(&xc->xc_spin_target) != -1))
+		/*
+		 * Not a retry on full slots (a delay loop, say): whatever
+		 * this CPU waits for now, it is not the target it last
+		 * failed to claim.  Only this CPU writes it.
+		 */
+		xcs_atomic_store(&xc->xc_spin_target, -1);
 	if (xcs_replay_active())
 		xcs_replay_spin(ci);
 	else
@@ -413,7 +422,7 @@ xcs_cpu_main(void *arg)
 	 */
 	xcs_curcpu_tls = ci;
 	xcs_atomic_store(&xc->xc_tid, (int)gettid());
-	/* Without a stack of its own a trap still panics, unless it overflowed. */
+	/* Without its own stack a trap still panics, but not an overflow. */
 	(void)xcs_trap_stack_attach();
 	if (sigsetjmp(xc->xc_top, 1) != 0) {
 		/* A panic in an interrupt taken while idle. */
@@ -660,13 +669,22 @@ static void
 xcs_cpus_stop(void)
 {
 	struct xcs_machine *xm = &xcs_machine;
+	sigset_t saved;
 	unsigned int n;
 
+	/*
+	 * The CPUs stop at their next look: until they have, one may still
+	 * send this CPU an IPI, which it must not take half torn down.
+	 */
+	xcs_ipi_mask(&saved);
 	(void)xcs_atomic_swap(&xm->xm_halting, 1);
 	for (n = 1; n < xm->xm_ncpus; n++)
 		xcs_cpu_kick(&xm->xm_cpus[n]);
 	for (n = 1; n < xm->xm_ncpus; n++)
 		pthread_join(xm->xm_xcs[n].xc_thread, NULL);
+	/* An IPI still pending now is dropped: cpu0 has stopped too. */
+	xcs_atomic_store(&xm->xm_xcs[0].xc_state, XCS_STOPPED);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 }
 
 int

@@ -454,7 +454,8 @@ xcs_slot_note(struct cpu_info *target, volatile void *p, void *n)
 /*
  * self has sent ci the xcall IPI, or tried to (a dropped one counts):
  * every slot of ci that self claimed before is covered by it, whichever
- * of self's nested posts claimed it.  A resend (self NULL) covers all.  Only for the reports, which say
+ * of self's nested posts claimed it.  A resend (self NULL) covers
+ * all.  Only for the reports, which say
  * of a slot nothing will dispatch whether its poster ever sent an IPI.
  */
 static void

@@ -155,24 +155,54 @@ xcs_watch_arm(int on)
 }
 
 /*
+ * A SIGTRAP that nobody handles ends the program: say which, with
+ * write(2), the one output a signal handler may use.
+ */
+static void
+xcs_watch_say_trap(int code)
+{
+	char msg[] = "xcallsim: SIGTRAP (si_code 0000) that is not the "
+	    "widen fault's and has no handler\n";
+	char *d = strchr(msg, '0');
+	int i;
+
+	for (i = 3; i >= 0; i--, code /= 10)
+		d[i] = '0' + (code < 0 ? 0 : code % 10);
+	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+}
+
+/*
  * The trap: a slot access in a dispatch pass just happened.  Traps
- * that are not the watchpoints' go to whatever handler was there.
+ * that are not the watchpoints' go to whatever handler was there.  A
+ * watchpoint's trap can come late, on a busy host after the thread has
+ * closed its watchpoints or stopped being a CPU: it is dropped.
  */
 static void
 xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 {
 	struct cpu_info *ci = xcs_curcpu_tls;
 
-	if (si->si_code != TRAP_PERF || ci == NULL ||
-	    xcs_watch_fd[0] == -1) {
+	/*
+	 * A busy host can preempt the thread while its watchpoints are
+	 * being disarmed: the debug trap then reaches it as a plain
+	 * hardware breakpoint, not through perf.  Ours too; dropped.
+	 */
+	if (si->si_code == TRAP_HWBKPT && ci != NULL &&
+	    xcs_watch_fd[0] != -1)
+		return;
+	if (si->si_code != TRAP_PERF) {
 		if (xcs_watch_oldtrap.sa_flags & SA_SIGINFO)
 			xcs_watch_oldtrap.sa_sigaction(sig, si, uc);
-		else if (xcs_watch_oldtrap.sa_handler == SIG_DFL)
+		else if (xcs_watch_oldtrap.sa_handler == SIG_DFL) {
+			xcs_watch_say_trap(si->si_code);
 			abort();	/* as the default would, with a core */
+		}
 		else if (xcs_watch_oldtrap.sa_handler != SIG_IGN)
 			xcs_watch_oldtrap.sa_handler(sig);
 		return;
 	}
+	if (ci == NULL || xcs_watch_fd[0] == -1)
+		return;
 	if (!xcs_fault(ci, xcs_faults.f_widen))
 		return;
 	xcs_watch_arm(0);

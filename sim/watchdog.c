@@ -70,7 +70,7 @@
 #define XCS_WD_BAD	UINT_MAX	/* XCALLSIM_WATCHDOG did not parse */
 #define XCS_WD_MAX	3600000		/* an hour, in ms */
 #define XCS_NSLOTS	4		/* struct xcall_cpu's xci_xcalls */
-#define XCS_WD_SPIN_PANIC 10		/* timeouts before a plain spin panics */
+#define XCS_WD_SPIN_PANIC 10		/* timeouts before a spin panics */
 
 /* What the monitor remembers of one CPU between two looks. */
 struct xcs_wd_cpu {
@@ -78,7 +78,7 @@ struct xcs_wd_cpu {
 	uint64_t	wc_progress;		/* xc_progress then */
 	uint64_t	wc_spin_since;		/* ms; 0 if not spinning */
 	uint64_t	wc_spin_next;		/* ms; 0 if not reported */
-	uint64_t	wc_slot_seq[XCS_NSLOTS];	/* claims at the last look */
+	uint64_t	wc_slot_seq[XCS_NSLOTS]; /* claims at the last look */
 	uint64_t	wc_slot_since[XCS_NSLOTS]; /* ms it was first seen */
 	int		wc_stale_slot;		/* the reported slot, or -1 */
 	uint64_t	wc_stale_since;		/* its wc_slot_since then */
@@ -353,11 +353,14 @@ xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 	fclose(f);
 	wc->wc_spin_next = now + MAX(now - wc->wc_spin_since, 1);
 	/*
-	 * Stuck on an xcall: panic now.  A spin on nothing the watchdog
-	 * can name (a test holding a CPU at some IPL, say) may be slow
-	 * only because the host is busy: it panics after ten timeouts.
+	 * Stuck on an xcall to a CPU whose level masks its dispatch: it
+	 * will not drain while this one spins, so panic now.  A target
+	 * that can dispatch, or a spin on nothing the watchdog can name
+	 * (a test holding a CPU at some IPL, say), may be slow only
+	 * because the host is busy: those panic after ten timeouts.
 	 */
-	if (tci != NULL || st.st_ms >= XCS_WD_SPIN_PANIC * wd->wd_ms)
+	if ((tci != NULL && xcs_wd_masked(tci)) ||
+	    st.st_ms >= XCS_WD_SPIN_PANIC * wd->wd_ms)
 		xcs_wd_spunout(wd, n, text);
 	xcs_wd_emit(&st, text);
 }

@@ -30,12 +30,13 @@ for page in "$@"; do
 		n=$((n + 1))
 		# shellcheck disable=SC2086
 		if ! $cc $cflags -o "${ex%.c}" "$ex" $libs; then
-			echo "man_examples: $(basename "$page"): an example does" \
-			    "not compile"
+			echo "man_examples: $(basename "$page"):" \
+			    "an example does not compile"
 			fail=1
 		elif ! "${ex%.c}" >"$work/out" 2>&1; then
 			cat "$work/out"
-			echo "man_examples: $(basename "$page"): an example fails"
+			echo "man_examples: $(basename "$page"):" \
+			    "an example fails"
 			fail=1
 		fi
 		rm -f "$ex" "${ex%.c}"

@@ -26,9 +26,11 @@ fi
 
 start=$(date +%s)
 if [ "$kind" = bad ]; then
-	"$check" -q -B "$build" -o "$dir/out" "$dir/$name.c" >"$dir/check.log" 2>&1
+	"$check" -q -B "$build" -o "$dir/out" "$dir/$name.c" \
+	    >"$dir/check.log" 2>&1
 else
-	"$check" -B "$build" -o "$dir/out" "$dir/$name.c" >"$dir/check.log" 2>&1
+	"$check" -B "$build" -o "$dir/out" "$dir/$name.c" \
+	    >"$dir/check.log" 2>&1
 fi
 status=$?
 secs=$(( $(date +%s) - start ))

@@ -100,9 +100,10 @@ remote_once(enum xcs_idle idle, unsigned int target)
 		assert_int_equal(pb.pb_handled, IPL_SOFTCLOCK);
 		assert_true(pb.pb_idepth > 0);
 		if (pb.pb_in_slot != 0)
-			fail_msg("probe_fn(%p) ran on cpu%u with its xcall still "
-			    "in the slot: cpu_xcall_dispatch must empty a slot "
-			    "before it calls the function", &pb, target);
+			fail_msg("probe_fn(%p) ran on cpu%u with its xcall "
+			    "still in the slot: cpu_xcall_dispatch must empty "
+			    "a slot before it calls the function", &pb,
+			    target);
 	}
 	assert_int_equal(xcs_quiesce(TU_TIMEOUT_MS), 0);
 	assert_int_equal(atomic_load_int(&pb.pb_runs), runs);

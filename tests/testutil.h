@@ -138,7 +138,7 @@ struct probe {
 	unsigned int	pb_handled;	/* [a] its ci_handled_intr_level */
 	unsigned int	pb_posted;	/* [a] incremented before each post */
 	unsigned int	pb_phantom;	/* [a] ran more often than posted */
-	unsigned int	pb_in_slot;	/* [a] runs still in a slot of its CPU */
+	unsigned int	pb_in_slot;	/* [a] runs still in a slot */
 };
 
 void	probe_init(struct probe *);

@@ -62,7 +62,7 @@
 
 #define PAYLOAD		4	/* words checked across each handoff */
 #define POOL		32	/* async xcalls in flight per worker */
-#define WAIT_MS		60000	/* bound on the end-of-run quiesce */
+#define WAIT_MS		60000	/* bound on the last quiesce */
 #define LONG_SPIN	20000	/* CPU_BUSY_CYCLEs of a rare long callback */
 
 enum op {
@@ -113,12 +113,12 @@ struct options {
 	enum xcs_idle	o_idle;
 	unsigned int	o_stats;	/* seconds between reports; 0 none */
 	unsigned int	o_hang;		/* seconds without progress: hung */
-	uint64_t	o_replay_first;	/* -r: replay these seeds, or 0 */
+	uint64_t	o_replay_first;	/* -r: these seeds, or 0 */
 	uint64_t	o_replay_last;
-	unsigned int	o_replay_depth;	/* ... with this PCT depth, or 0 */
+	unsigned int	o_replay_depth;	/* ... at this PCT depth */
 	unsigned int	o_replay_steps;	/* ... and steps, or 0 */
-	int		o_keep_going;	/* -k: every seed, not the first bad */
-	unsigned int	o_trace_tail;	/* -T: trace events on failure */
+	int		o_keep_going;	/* -k: past a bad seed */
+	unsigned int	o_trace_tail;	/* -T: events on failure */
 };
 
 struct entry;
@@ -202,7 +202,7 @@ static unsigned long remote_posts;	/* [a] posts to another CPU */
 static pthread_mutex_t workers_mtx = PTHREAD_MUTEX_INITIALIZER;
 static unsigned int failures[NFAILURES];	/* [a] */
 static unsigned int unsent_seen;	/* [a] the watchdog saw one */
-static char unsent_report[512];		/* its report, for the last line */
+static char unsent_report[512];		/* its report, for the verdict */
 
 /*
  * The first failure, for the report: recorded with atomics only, since
@@ -1327,8 +1327,8 @@ run_replay_sweep(struct xcs_config *cfg, long *rss_boot, long *rss_end)
 	}
 	ms = now_ms() - start;
 	printf("xcall_torture: replay seeds %" PRIu64 "-%" PRIu64 ": %" PRIu64
-	    " run, %" PRIu64 " failed", opts.o_replay_first, seed > opts.o_replay_last ?
-	    opts.o_replay_last : seed, runs, nbad);
+	    " run, %" PRIu64 " failed", opts.o_replay_first,
+	    MIN(seed, opts.o_replay_last), runs, nbad);
 	if (nbad != 0)
 		printf(", the first at seed %" PRIu64, bad);
 	printf(", in %" PRIu64 ".%03" PRIu64 " s (%.1f seeds/s)\n", ms / 1000,
