@@ -183,9 +183,15 @@ struct cpu_info *xcs_cpu_holding(const void *);
 void	xcs_check_cpu(const struct cpu_info *, const char *);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
 void	xcs_cpu_check_panic(struct cpu_info *);
+void	xcs_cpu_reset_intr(struct cpu_info *);
+void	xcs_cpu_run_job(struct cpu_info *, struct xcs_job *);
+void	*xcs_cpu_main(void *);
 uint64_t xcs_now_ms(void);
 void	xcs_seterr(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
+
+/* config.c */
+int	xcs_config_check(const struct xcs_config *);
 
 /* spl.c */
 void	xcs_spl_init(void);
