@@ -293,9 +293,19 @@ xcs_replay_open(void)
 		return;
 	/* The store is seen by each parked CPU after the wake below. */
 	xcs_atomic_store(&xr->xr_open, 1);
-	for (n = 0; n < xcs_machine.xm_ncpus; n++)
+	for (n = 0; n < xcs_machine.xm_ncpus; n++) {
+		/*
+		 * A CPU that has just handed cpu0 the token may not be in
+		 * its futex wait yet: a wake now finds nobody, and its wait
+		 * would sleep for good on a word still 0.  The store gives
+		 * every CPU the turn, so that wait returns at once; it comes
+		 * after the CPU's own clearing store, which cpu0 saw before
+		 * it got the token.
+		 */
+		xcs_atomic_store(&xr->xr_cpus[n].rc_turn, 1);
 		futex_async(&xr->xr_cpus[n].rc_turn,
 		    FUTEX_WAKE | XCS_FUTEX_PRIVATE, 1, NULL, NULL, 0);
+	}
 }
 
 void
