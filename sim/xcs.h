@@ -139,7 +139,8 @@ enum xcs_ipi_outcome {
 	XCS_IPI_STOPPED,
 	XCS_IPI_COALESCED,
 	XCS_IPI_DROPPED,
-	XCS_IPI_RESENT
+	XCS_IPI_RESENT,
+	XCS_IPI_NOUTCOMES
 };
 
 /* One interrupt source: a bit in ci_ipending. */
