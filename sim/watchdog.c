@@ -62,6 +62,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <urcu/futex.h>
 
@@ -71,6 +72,7 @@
 #define XCS_WD_MAX	3600000		/* an hour, in ms */
 #define XCS_NSLOTS	4		/* struct xcall_cpu's xci_xcalls */
 #define XCS_WD_SPIN_PANIC 10		/* timeouts before a spin panics */
+#define XCS_WD_SPIN_BUSY 4		/* ... on a delaying CPU, host busy */
 
 /* What the monitor remembers of one CPU between two looks. */
 struct xcs_wd_cpu {
@@ -316,6 +318,44 @@ xcs_wd_report_cycle(struct xcs_watchdog *wd, unsigned int *cycle,
 	xcs_wd_emit(&st, text);
 }
 
+/*
+ * How many timeouts a CPU may spin on the full slots of masked CPU n.
+ * One, unless the wait ends, through CPUs that spin on the next one's
+ * full slots, at a CPU in a delay loop (spinning in CPU_BUSY_CYCLE
+ * without progress and without a full CPU to name, as in a long
+ * callback) on a host busy with other work: there every yield of the
+ * loop can wait a round of the host's run queue, and a loop of a
+ * millisecond can take seconds.  A delay loop that never ends is still
+ * reported, later, and still as a wait on n's full slots; a chain that
+ * closes is the cycle report's.
+ */
+static unsigned int
+xcs_wd_masked_patience(struct xcs_watchdog *wd, int n)
+{
+	unsigned int hops;
+	double load;
+	int next;
+
+	for (hops = 0; hops < xcs_machine.xm_ncpus; hops++) {
+		if (wd->wd_cpus[n].wc_spin_since == 0)
+			return (1);
+		next = xcs_atomic_load(
+		    &xcs_wd_cpu_info(n)->ci_xcs->xc_spin_target);
+		if (next == -1)
+			break;
+		if (next < 0 || next >= (int)xcs_machine.xm_ncpus ||
+		    !xcs_wd_masked(xcs_wd_cpu_info(next)))
+			return (1);
+		n = next;
+	}
+	if (hops == xcs_machine.xm_ncpus)
+		return (1);
+	if (getloadavg(&load, 1) != 1 ||
+	    load <= (double)sysconf(_SC_NPROCESSORS_ONLN))
+		return (1);
+	return (XCS_WD_SPIN_BUSY);
+}
+
 static void
 xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
@@ -359,7 +399,8 @@ xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 	 * (a test holding a CPU at some IPL, say), may be slow only
 	 * because the host is busy: those panic after ten timeouts.
 	 */
-	if ((tci != NULL && xcs_wd_masked(tci)) ||
+	if ((tci != NULL && xcs_wd_masked(tci) &&
+	    st.st_ms >= xcs_wd_masked_patience(wd, target) * wd->wd_ms) ||
 	    st.st_ms >= XCS_WD_SPIN_PANIC * wd->wd_ms)
 		xcs_wd_spunout(wd, n, text);
 	xcs_wd_emit(&st, text);
