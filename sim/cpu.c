@@ -68,7 +68,7 @@ __thread struct cpu_info *xcs_curcpu_tls
     __attribute__((__tls_model__("initial-exec")));
 __thread unsigned long xcs_membar_word;
 
-static __thread char xcs_errbuf[256];
+static __thread char xcs_errbuf[512];
 static void	xcs_host_relax(void);
 
 void

@@ -131,56 +131,19 @@ struct xcs_replay {
 int xcs_replaying;
 static struct xcs_replay xcs_replay;
 
-/*
- * XCALLSIM_REPLAY="seed[:depth[:steps]]" turns replay on; what does not
- * parse makes xcs_boot fail, naming the variable.
- */
-void
-xcs_replay_env(struct xcs_config *cfg)
-{
-	const char *env = getenv("XCALLSIM_REPLAY");
-	unsigned long long seed;
-	unsigned int depth, steps;
-	int n, len = 0;
-
-	if (env == NULL)
-		return;
-	cfg->xc_replay = 1;
-	n = sscanf(env, "%llu%n:%u%n:%u%n", &seed, &len, &depth, &len,
-	    &steps, &len);
-	if (n < 1 || env[len] != '\0' || env[0] == '-') {
-		cfg->xc_replay_steps = 0;
-		return;
-	}
-	cfg->xc_replay_seed = seed;
-	if (n >= 2)
-		cfg->xc_replay_depth = depth;
-	if (n >= 3)
-		cfg->xc_replay_steps = steps;
-}
-
 int
 xcs_replay_check(const struct xcs_config *cfg)
 {
-	const char *env = getenv("XCALLSIM_REPLAY");
-
 	if (!cfg->xc_replay)
 		return (0);
-	if (env != NULL && (env[0] < '0' || env[0] > '9')) {
-		xcs_seterr("xcs_boot: XCALLSIM_REPLAY=\"%s\": \"%.*s\" is not "
-		    "a seed (want seed[:depth[:steps]], numbers)", env,
-		    (int)strcspn(env, ":"), env);
-		return (EINVAL);
-	}
 	if (cfg->xc_replay_depth < 1 ||
 	    cfg->xc_replay_depth > XCS_RP_MAXDEPTH ||
 	    cfg->xc_replay_steps < 1) {
 		xcs_seterr("xcs_boot: replay depth %u and steps %u: want a "
 		    "depth of 1 to %d and at least one step "
-		    "(XCALLSIM_REPLAY=\"seed[:depth[:steps]]\"%s%s)",
+		    "(XCALLSIM_REPLAY=\"seed[:depth[:steps]]\")",
 		    cfg->xc_replay_depth, cfg->xc_replay_steps,
-		    XCS_RP_MAXDEPTH, env != NULL ? " is " : "",
-		    env != NULL ? env : "");
+		    XCS_RP_MAXDEPTH);
 		return (EINVAL);
 	}
 	return (0);

@@ -49,14 +49,8 @@
 #include "xcs.h"
 #include "trace.h"
 
-#define XCS_TRACE_BAD		UINT_MAX	/* XCALLSIM_TRACE unparsable */
-#define XCS_TRACE_MAX		(1U << 20)	/* events per CPU */
-#define XCS_TRACE_FILE_EVENTS	65536	/* default when exporting */
 #define XCS_TRACE_TOTAL		(1U << 22)	/* events, all CPUs */
 #define XCS_TRACE_PANIC_LAST	32	/* events a panic prints */
-
-/* XCALLSIM_TRACE's file name, when a ",events" follows it. */
-static char xcs_trace_path[PATH_MAX];
 
 const char *const xcs_ipi_outcomes[XCS_IPI_NOUTCOMES] = {
 	[XCS_IPI_SIGNAL] = "signal",
@@ -337,50 +331,6 @@ xcs_trace_panic(void)
 }
 
 /*
- * XCALLSIM_TRACE: "off", a number of events per CPU, or a file to
- * write the Chrome trace to at shutdown, optionally followed by
- * ",events".
- */
-void
-xcs_trace_env(struct xcs_config *cfg)
-{
-	const char *env = getenv("XCALLSIM_TRACE");
-	const char *comma, *num;
-	char *end;
-	unsigned long events;
-
-	if (env == NULL || *env == '\0')
-		return;
-	if (strcmp(env, "off") == 0) {
-		cfg->xc_trace_events = 0;
-		return;
-	}
-	num = env;
-	if (env[0] < '0' || env[0] > '9') {
-		cfg->xc_trace_file = env;
-		cfg->xc_trace_events = XCS_TRACE_FILE_EVENTS;
-		if ((comma = strchr(env, ',')) == NULL)
-			return;
-		/* The path ends at the comma. */
-		if ((size_t)(comma - env) >= sizeof(xcs_trace_path)) {
-			cfg->xc_trace_events = XCS_TRACE_BAD;
-			return;
-		}
-		memcpy(xcs_trace_path, env, comma - env);
-		xcs_trace_path[comma - env] = '\0';
-		cfg->xc_trace_file = xcs_trace_path;
-		num = comma + 1;
-	}
-	errno = 0;
-	events = strtoul(num, &end, 10);
-	if (end == num || *end != '\0' || errno != 0 ||
-	    events > XCS_TRACE_MAX)
-		cfg->xc_trace_events = XCS_TRACE_BAD;
-	else
-		cfg->xc_trace_events = events;
-}
-
-/*
  * The trace file is written at shutdown, after the work: a path that
  * cannot be written is said at boot instead, before any work is done.
  */
@@ -409,13 +359,6 @@ xcs_trace_check_file(const char *path)
 int
 xcs_trace_check(const struct xcs_config *cfg)
 {
-	if (cfg->xc_trace_events == XCS_TRACE_BAD) {
-		xcs_seterr("xcs_boot: XCALLSIM_TRACE=\"%s\": want off, a "
-		    "number of events per CPU (at most %u), or a file for "
-		    "the Chrome trace, then ,events", getenv("XCALLSIM_TRACE"),
-		    XCS_TRACE_MAX);
-		return (EINVAL);
-	}
 	if (cfg->xc_trace_events > XCS_TRACE_MAX) {
 		xcs_seterr("xcs_boot: %u trace events per CPU; at most %u",
 		    cfg->xc_trace_events, XCS_TRACE_MAX);

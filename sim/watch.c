@@ -231,8 +231,7 @@ xcs_watch_init(void)
 	 * fire in its translated code and it delivers the traps where it
 	 * likes, which hangs the run.  Its preload library gives it away.
 	 */
-	if (getenv("LD_PRELOAD") != NULL &&
-	    strstr(getenv("LD_PRELOAD"), "vgpreload") != NULL) {
+	if (xcs_config_under_valgrind()) {
 		xcs_seterr("xcs_boot: the widen fault needs hardware "
 		    "watchpoints, which do not work under valgrind");
 		return (ENOTSUP);

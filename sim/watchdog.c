@@ -68,7 +68,6 @@
 
 #include "xcs.h"
 
-#define XCS_WD_BAD	UINT_MAX	/* XCALLSIM_WATCHDOG did not parse */
 #define XCS_WD_MAX	3600000		/* an hour, in ms */
 #define XCS_NSLOTS	4		/* struct xcall_cpu's xci_xcalls */
 #define XCS_WD_SPIN_PANIC 10		/* timeouts before a spin panics */
@@ -108,49 +107,9 @@ xcs_watchdog_intercept(xcs_watchdog_hook hook, void *arg)
 	xcs_wd_hook_arg = arg;
 }
 
-/*
- * XCALLSIM_WATCHDOG="ms[,panic][,resend]" sets the defaults; what does
- * not parse makes xcs_boot fail, naming the variable.
- */
-void
-xcs_watchdog_env(struct xcs_config *cfg)
-{
-	const char *env = getenv("XCALLSIM_WATCHDOG");
-	char *end, *opt, *list, *copy;
-	unsigned long ms;
-
-	if (env == NULL)
-		return;
-	errno = 0;
-	ms = strtoul(env, &end, 10);
-	if (end == env || errno != 0 || ms > XCS_WD_MAX ||
-	    (*end != '\0' && *end != ',') ||
-	    (copy = strdup(end)) == NULL) {
-		cfg->xc_watchdog_ms = XCS_WD_BAD;
-		return;
-	}
-	cfg->xc_watchdog_ms = ms;
-	list = copy;
-	while ((opt = strsep(&list, ",")) != NULL) {
-		if (strcmp(opt, "panic") == 0)
-			cfg->xc_watchdog_panic = 1;
-		else if (strcmp(opt, "resend") == 0)
-			cfg->xc_watchdog_resend = 1;
-		else if (opt != copy || *opt != '\0')
-			cfg->xc_watchdog_ms = XCS_WD_BAD;
-	}
-	free(copy);
-}
-
 int
 xcs_watchdog_check(const struct xcs_config *cfg)
 {
-	if (cfg->xc_watchdog_ms == XCS_WD_BAD) {
-		xcs_seterr("xcs_boot: XCALLSIM_WATCHDOG=\"%s\": want the "
-		    "timeout in ms (0 for off), then ,panic or ,resend",
-		    getenv("XCALLSIM_WATCHDOG"));
-		return (EINVAL);
-	}
 	if (cfg->xc_watchdog_ms > XCS_WD_MAX) {
 		xcs_seterr("xcs_boot: watchdog timeout %u ms is more than "
 		    "an hour", cfg->xc_watchdog_ms);

@@ -193,6 +193,7 @@ void	xcs_seterr(const char *, ...)
 
 /* config.c */
 int	xcs_config_check(const struct xcs_config *);
+int	xcs_config_under_valgrind(void);
 
 /* spl.c */
 void	xcs_spl_init(void);
@@ -268,7 +269,6 @@ const char *xcs_fn_name(void *, char *, size_t);
 void	xcs_print_fn(FILE *, void *);
 
 /* watchdog.c */
-void	xcs_watchdog_env(struct xcs_config *);
 int	xcs_watchdog_check(const struct xcs_config *);
 int	xcs_watchdog_start(void);
 void	xcs_watchdog_stop(void);
@@ -317,7 +317,6 @@ void	xcs_watch_begin(const void *);
 void	xcs_watch_end(void);
 
 /* replay.c */
-void	xcs_replay_env(struct xcs_config *);
 int	xcs_replay_check(const struct xcs_config *);
 int	xcs_replay_init(const struct xcs_config *);
 void	xcs_replay_start(void);
@@ -335,12 +334,13 @@ void	xcs_replay_resume(struct cpu_info *);
 __attribute__((__noreturn__)) void xcs_replay_deadlock(struct cpu_info *);
 
 /* trace.c */
+#define XCS_TRACE_MAX		(1U << 20)	/* events per CPU */
+#define XCS_TRACE_FILE_EVENTS	65536	/* events per CPU when exporting */
 void	xcs_trace_record(struct cpu_info *, int, int, int, const void *,
 	    uint64_t);
 uint64_t xcs_trace_wmesg(const char *);
 void	xcs_trace_panic(void);
 void	xcs_trace_final(void);
-void	xcs_trace_env(struct xcs_config *);
 int	xcs_trace_check(const struct xcs_config *);
 int	xcs_trace_alloc(void);
 void	xcs_trace_free(void);
