@@ -185,10 +185,13 @@ xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 	/*
 	 * A busy host can preempt the thread while its watchpoints are
 	 * being disarmed: the debug trap then reaches it as a plain
-	 * hardware breakpoint, not through perf.  Ours too; dropped.
+	 * hardware breakpoint (TRAP_HWBKPT), not through perf, or, with
+	 * the debug status already taken by perf, as a debug trap that
+	 * names no breakpoint (x86 says TRAP_BRKPT; an int3 would say
+	 * SI_KERNEL).  Ours too; dropped.
 	 */
-	if (si->si_code == TRAP_HWBKPT && ci != NULL &&
-	    xcs_watch_fd[0] != -1)
+	if ((si->si_code == TRAP_HWBKPT || si->si_code == TRAP_BRKPT) &&
+	    ci != NULL && xcs_watch_fd[0] != -1)
 		return;
 	if (si->si_code != TRAP_PERF) {
 		if (xcs_watch_oldtrap.sa_flags & SA_SIGINFO)
