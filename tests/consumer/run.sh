@@ -12,6 +12,14 @@ work=$(mktemp -d /tmp/xcallsim-consumer.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
+
+# A consumer that hangs (a broken MI file in the build) panics in its
+# watchdog within seconds, and is killed if even that does not come.
+export XCALLSIM_WATCHDOG=2000,panic
+bounded() {
+	timeout -k 5 60 "$@"
+}
+
 pcdir=$(dirname "$(find "$work/prefix" -name xcallsim.pc)")
 libdir=$(dirname "$pcdir")
 
@@ -21,7 +29,7 @@ for target in xcallsim xcallsim_static xcallsim_up xcallsim_up_static; do
 	    -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/prefix" \
 	    -DXCALLSIM_TARGET="$target" >/dev/null
 	cmake --build "$work/cmake-$target" >/dev/null
-	LD_LIBRARY_PATH="$libdir" "$work/cmake-$target/consumer"
+	LD_LIBRARY_PATH="$libdir" bounded "$work/cmake-$target/consumer"
 done
 
 export PKG_CONFIG_PATH="$pcdir"
@@ -30,7 +38,7 @@ for pc in xcallsim xcallsim_up; do
 	# shellcheck disable=SC2046
 	"$cc" -o "$work/pc-$pc" "$here/consumer.c" \
 	    $(pkg-config --cflags --libs "$pc")
-	LD_LIBRARY_PATH="$libdir" "$work/pc-$pc"
+	LD_LIBRARY_PATH="$libdir" bounded "$work/pc-$pc"
 done
 
 # The installed check, on the installed copy of our MI file: the unit
