@@ -479,7 +479,8 @@ obs_wait(unsigned int *flag)
 
 	/* Relaxed: no happens-before for TSan to see. */
 	while (!__atomic_load_n(flag, __ATOMIC_RELAXED)) {
-		if (tu_now_ms() > deadline)
+		/* A broken MI file may panic before the call ever runs. */
+		if (tu_now_ms() > deadline || xcs_panic_message() != NULL)
 			return (0);
 		sched_yield();
 	}
