@@ -160,7 +160,8 @@ int	xcs_cpu_run(unsigned int, void (*)(void *), void *);
  * the caller included, is at IPL_NONE with empty xcall slots and
  * nothing pending, taking the caller's IPIs meanwhile.  ETIMEDOUT after
  * timeout_ms, with xcs_errstr naming the first CPU that is not quiet
- * and its state.
+ * and its state; ECANCELED at once if the kernel has panicked, which
+ * leaves the machine as it stopped.
  */
 int	xcs_quiesce(unsigned int);
 

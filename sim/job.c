@@ -305,6 +305,13 @@ xcs_quiesce(unsigned int timeout_ms)
 		}
 		if (why == NULL)
 			return (0);
+		/* A panicked machine stays as it stopped: never quiet. */
+		if (xcs_panicked()) {
+			xcs_seterr("xcs_quiesce: the kernel panicked (%s); "
+			    "cpu%u is not quiet: %s", xcs_panic_message(),
+			    ci->ci_cpuid, why);
+			return (ECANCELED);
+		}
 		if (expired)
 			break;
 		if (xcs_replay_active()) {
