@@ -282,22 +282,24 @@ xcs_all_quiet(void *self)
 	return (1);
 }
 
-int
-xcs_quiesce(unsigned int timeout_ms)
+/*
+ * Look until the machine is quiet or timeout_ms has passed.  The caller
+ * waits as a CPU does: a panic elsewhere stops it, and so does the
+ * watchdog's finding that an xcall this CPU owes a dispatch is stuck.
+ */
+static int
+xcs_quiesce_look(struct cpu_info *self, unsigned int timeout_ms)
 {
 	struct xcs_machine *xm = &xcs_machine;
-	struct cpu_info *self = xcs_curcpu_tls, *ci = NULL;
+	struct cpu_info *ci = NULL;
 	const char *why = NULL;
 	uint64_t deadline;
 	unsigned int n;
 	int expired = 0;
 
-	if (self == NULL) {
-		xcs_seterr("xcs_quiesce: the caller is not a simulated CPU");
-		return (xcs_atomic_load(&xcs_booted) ? EPERM : ESRCH);
-	}
 	deadline = xcs_now_ms() + timeout_ms;
 	for (;;) {
+		xcs_cpu_check_panic(self);
 		xcs_doorbell(self);
 		for (n = 0, why = NULL; n < xm->xm_ncpus && why == NULL; n++) {
 			ci = &xm->xm_cpus[n];
@@ -305,13 +307,6 @@ xcs_quiesce(unsigned int timeout_ms)
 		}
 		if (why == NULL)
 			return (0);
-		/* A panicked machine stays as it stopped: never quiet. */
-		if (xcs_panicked()) {
-			xcs_seterr("xcs_quiesce: the kernel panicked (%s); "
-			    "cpu%u is not quiet: %s", xcs_panic_message(),
-			    ci->ci_cpuid, why);
-			return (ECANCELED);
-		}
 		if (expired)
 			break;
 		if (xcs_replay_active()) {
@@ -333,6 +328,39 @@ xcs_quiesce(unsigned int timeout_ms)
 	    (unsigned long)xcs_atomic_load(&ci->ci_ipending),
 	    xcs_atomic_load(&ci->ci_ipis));
 	return (ETIMEDOUT);
+}
+
+/*
+ * A panicked machine stays as it stopped and is never quiet: a panic
+ * while the caller looks ends the look with ECANCELED.  cpu0 outside a
+ * job has no frame for the panic to return to; it gets one here.
+ */
+int
+xcs_quiesce(unsigned int timeout_ms)
+{
+	struct cpu_info *self = xcs_curcpu_tls;
+	struct xcs_cpu *xc;
+	int error;
+
+	if (self == NULL) {
+		xcs_seterr("xcs_quiesce: the caller is not a simulated CPU");
+		return (xcs_atomic_load(&xcs_booted) ? EPERM : ESRCH);
+	}
+	xc = self->ci_xcs;
+	if (xc->xc_has_top)
+		return (xcs_quiesce_look(self, timeout_ms));
+	if (sigsetjmp(xc->xc_top, 1) != 0) {
+		xc->xc_has_top = 0;
+		xcs_cpu_reset_intr(self);
+		xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+		xcs_seterr("xcs_quiesce: the kernel panicked: %s",
+		    xcs_panic_message());
+		return (ECANCELED);
+	}
+	xc->xc_has_top = 1;
+	error = xcs_quiesce_look(self, timeout_ms);
+	xc->xc_has_top = 0;
+	return (error);
 }
 
 int

@@ -3,7 +3,8 @@
 #
 # Compile and run every example program in the manual pages: each
 # ".Bd -literal" block that has a main().  An example that does not
-# build or run is a bug in the page.
+# build or run is a bug in the page.  Each runs with the watchdog in
+# panic mode and a time limit, so a broken MI file fails it in seconds.
 set -u
 
 [ $# -ge 4 ] || { echo "usage: man_examples.sh cc cflags libs page..." >&2
@@ -33,7 +34,8 @@ for page in "$@"; do
 			echo "man_examples: $(basename "$page"):" \
 			    "an example does not compile"
 			fail=1
-		elif ! "${ex%.c}" >"$work/out" 2>&1; then
+		elif ! XCALLSIM_WATCHDOG=2000,panic timeout -k 5 60 \
+		    "${ex%.c}" >"$work/out" 2>&1; then
 			cat "$work/out"
 			echo "man_examples: $(basename "$page"):" \
 			    "an example fails"
