@@ -1,4 +1,4 @@
-/*	xcallsim: sim/boot.c, building the machine and taking it apart	*/
+/*	xcallsim: sim/boot.c, building the machine, taking it apart	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers

@@ -1,4 +1,4 @@
-/*	xcallsim: sim/job.c, work handed to CPUs, and what they say back	*/
+/*	xcallsim: sim/job.c, work for CPUs, and what they say back	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers

@@ -24,9 +24,9 @@
  * context and from its IPI handler alike, so recording is a fetch-add on
  * the ring's head and a few stores: no lock, nothing a signal handler
  * may not do.  Readers (the panic dump, xcs_trace_print and the Chrome
- * trace export of trace_json.c) may run while the CPUs do; each event carries its ring
- * index, stored last, and a reader keeps an event only if that index
- * reads the same before and after it copied the fields.
+ * trace export of trace_json.c) may run while the CPUs do; each event
+ * carries its ring index, stored last, and a reader keeps an event only
+ * if that index reads the same before and after it copied the fields.
  */
 
 #include <sys/param.h>

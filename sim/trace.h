@@ -1,4 +1,4 @@
-/*	xcallsim: sim/trace.h, what the trace's recorder and exporter share	*/
+/*	xcallsim: sim/trace.h, the trace recorder's and exporter's	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers

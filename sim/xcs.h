@@ -335,7 +335,7 @@ __attribute__((__noreturn__)) void xcs_replay_deadlock(struct cpu_info *);
 
 /* trace.c */
 #define XCS_TRACE_MAX		(1U << 20)	/* events per CPU */
-#define XCS_TRACE_FILE_EVENTS	65536	/* events per CPU when exporting */
+#define XCS_TRACE_FILE_EVENTS	65536	/* per CPU, exporting */
 void	xcs_trace_record(struct cpu_info *, int, int, int, const void *,
 	    uint64_t);
 uint64_t xcs_trace_wmesg(const char *);
