@@ -113,21 +113,19 @@ xcs_cpu_start(unsigned int n, void (*fn)(void *), void *arg)
 }
 
 /*
- * Wait as xcs_cpu_wait does, on a CPU that may have no frame to return
- * to after a panic (cpu0 outside any job): such a panic ends the wait
- * with ECANCELED instead of aborting the program.
+ * Run fn(ci, arg) on CPU ci, which may have no frame to return to after
+ * a panic (cpu0 outside any job): such a panic ends it with ECANCELED
+ * instead of aborting the program.  A CPU in a job has its frame.
  */
 static int
-xcs_cpu_wait_guarded(struct cpu_info *ci, int (*done)(void *), void *arg,
-    int timed)
+xcs_cpu_guarded(struct cpu_info *ci, int (*fn)(struct cpu_info *, void *),
+    void *arg)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
-	struct timespec tick = { 0, 10 * 1000000 };
+	int error;
 
-	if (xc->xc_has_top) {
-		xcs_cpu_wait_timed(ci, done, arg, 0, timed ? &tick : NULL);
-		return (0);
-	}
+	if (xc->xc_has_top)
+		return (fn(ci, arg));
 	if (sigsetjmp(xc->xc_top, 1) != 0) {
 		xc->xc_has_top = 0;
 		xcs_cpu_reset_intr(ci);
@@ -135,9 +133,9 @@ xcs_cpu_wait_guarded(struct cpu_info *ci, int (*done)(void *), void *arg,
 		return (ECANCELED);
 	}
 	xc->xc_has_top = 1;
-	xcs_cpu_wait_timed(ci, done, arg, 0, timed ? &tick : NULL);
+	error = fn(ci, arg);
 	xc->xc_has_top = 0;
-	return (0);
+	return (error);
 }
 
 static int
@@ -162,6 +160,18 @@ xcs_join_done(void *arg)
 
 	return (xcs_job_done(jn->jn_job) || (jn->jn_deadline != 0 &&
 	    !xcs_replay_active() && xcs_now_ms() >= jn->jn_deadline));
+}
+
+/* Wait for the job, looking at least every 10 ms if it has a limit. */
+static int
+xcs_join_wait(struct cpu_info *self, void *arg)
+{
+	struct xcs_join *jn = arg;
+	struct timespec tick = { 0, 10 * 1000000 };
+
+	xcs_cpu_wait_timed(self, xcs_join_done, jn, 0,
+	    jn->jn_deadline != 0 ? &tick : NULL);
+	return (0);
 }
 
 static int
@@ -189,8 +199,7 @@ xcs_join(const char *func, unsigned int n, unsigned int timeout_ms)
 
 	/* The swap pairs with the load of xj_joiner after xj_done. */
 	(void)xcs_atomic_swap(&jn.jn_job->xj_joiner, self);
-	if (xcs_cpu_wait_guarded(self, xcs_join_done, &jn, timeout_ms != 0) !=
-	    0)
+	if (xcs_cpu_guarded(self, xcs_join_wait, &jn) != 0)
 		return (ECANCELED);
 	if (!xcs_atomic_load(&jn.jn_job->xj_done)) {
 		if (xcs_panic_message() != NULL)
@@ -330,36 +339,31 @@ xcs_quiesce_look(struct cpu_info *self, unsigned int timeout_ms)
 	return (ETIMEDOUT);
 }
 
+/* The look, as xcs_cpu_guarded runs it. */
+static int
+xcs_quiesce_guarded(struct cpu_info *self, void *arg)
+{
+	return (xcs_quiesce_look(self, *(unsigned int *)arg));
+}
+
 /*
  * A panicked machine stays as it stopped and is never quiet: a panic
- * while the caller looks ends the look with ECANCELED.  cpu0 outside a
- * job has no frame for the panic to return to; it gets one here.
+ * while the caller looks ends the look with ECANCELED.
  */
 int
 xcs_quiesce(unsigned int timeout_ms)
 {
 	struct cpu_info *self = xcs_curcpu_tls;
-	struct xcs_cpu *xc;
 	int error;
 
 	if (self == NULL) {
 		xcs_seterr("xcs_quiesce: the caller is not a simulated CPU");
 		return (xcs_atomic_load(&xcs_booted) ? EPERM : ESRCH);
 	}
-	xc = self->ci_xcs;
-	if (xc->xc_has_top)
-		return (xcs_quiesce_look(self, timeout_ms));
-	if (sigsetjmp(xc->xc_top, 1) != 0) {
-		xc->xc_has_top = 0;
-		xcs_cpu_reset_intr(self);
-		xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
+	if ((error = xcs_cpu_guarded(self, xcs_quiesce_guarded,
+	    &timeout_ms)) == ECANCELED)
 		xcs_seterr("xcs_quiesce: the kernel panicked: %s",
 		    xcs_panic_message());
-		return (ECANCELED);
-	}
-	xc->xc_has_top = 1;
-	error = xcs_quiesce_look(self, timeout_ms);
-	xc->xc_has_top = 0;
 	return (error);
 }
 
