@@ -43,6 +43,7 @@
 #include "xcs.h"
 
 static pthread_t xcs_boot_thread;
+struct xcs_hooks xcs_hooks;
 static int xcs_parts_ran;	/* stopping a machine that ran */
 
 static void	xcs_cpus_stop(void);

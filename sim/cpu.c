@@ -185,17 +185,24 @@ xcs_cpu_check_halting(struct cpu_info *ci)
 void
 xcs_cpu_wait(struct cpu_info *ci, int (*done)(void *), void *arg, int poll)
 {
-	xcs_cpu_wait_timed(ci, done, arg, poll, NULL);
+	xcs_cpu_wait_ns(ci, done, arg, poll, 0);
 }
 
-/* As xcs_cpu_wait, re-checking done(arg) at least every *tick. */
+/* As xcs_cpu_wait, re-checking done(arg) at least every tick_ns. */
 void
-xcs_cpu_wait_timed(struct cpu_info *ci, int (*done)(void *), void *arg,
-    int poll, const struct timespec *tick)
+xcs_cpu_wait_ns(struct cpu_info *ci, int (*done)(void *), void *arg,
+    int poll, uint64_t tick_ns)
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
 	int state = poll ? XCS_POLLING : XCS_BLOCKED;
+	struct timespec ts, *tick = NULL;
 	int32_t seq;
+
+	if (tick_ns != 0) {
+		ts.tv_sec = tick_ns / 1000000000;
+		ts.tv_nsec = tick_ns % 1000000000;
+		tick = &ts;
+	}
 
 	xcs_progress(ci);
 	for (;;) {
@@ -444,10 +451,23 @@ xcs_cpu_main(void *arg)
 }
 
 uint64_t
-xcs_now_ms(void)
+xcs_clock_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return ((uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+uint64_t
+xcs_now_ms(void)
+{
+	return (xcs_clock_ns() / 1000000);
+}
+
+/* Replay has no clock: a timeout ends when nothing else can run. */
+int
+xcs_clock_stopped(void)
+{
+	return (xcs_replay_active());
 }

@@ -283,6 +283,11 @@ xcs_ipi_install(int sig)
 		return (EINVAL);
 	}
 	xcs_ipi_installed = 1;
+	xcs_hooks.xh_slot_check = xcs_slot_check;
+	xcs_hooks.xh_slot_claimed = xcs_slot_claimed;
+	xcs_hooks.xh_slot_taken = xcs_slot_taken;
+	xcs_hooks.xh_slots_lo = xcs_cpus_lo;
+	xcs_hooks.xh_slots_hi = xcs_cpus_hi;
 	return (0);
 }
 
@@ -311,6 +316,7 @@ xcs_ipi_unmask(void)
 void
 xcs_ipi_uninstall(void)
 {
+	xcs_hooks.xh_slots_lo = xcs_hooks.xh_slots_hi = NULL;
 	if (xcs_ipi_installed) {
 		sigaction(xcs_machine.xm_signal, &xcs_ipi_oldact, NULL);
 		xcs_ipi_installed = 0;
@@ -614,25 +620,10 @@ xcs_ipi_unmask(void)
 {
 }
 
-void
-xcs_slot_check(volatile void *p, void *o, void *n)
-{
-}
-
-void
-xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
-{
-}
-
 int
 xcs_slot_spin_seen(void)
 {
 	return (0);
-}
-
-void
-xcs_slot_taken(volatile void *p, void *o)
-{
 }
 
 void

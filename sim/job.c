@@ -167,10 +167,8 @@ static int
 xcs_join_wait(struct cpu_info *self, void *arg)
 {
 	struct xcs_join *jn = arg;
-	struct timespec tick = { 0, 10 * 1000000 };
-
-	xcs_cpu_wait_timed(self, xcs_join_done, jn, 0,
-	    jn->jn_deadline != 0 ? &tick : NULL);
+	xcs_cpu_wait_ns(self, xcs_join_done, jn, 0,
+	    jn->jn_deadline != 0 ? 10 * 1000000 : 0);
 	return (0);
 }
 

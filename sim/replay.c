@@ -128,7 +128,6 @@ struct xcs_replay {
 	struct xcs_rp_cpu *xr_cpus;
 };
 
-int xcs_replaying;
 static struct xcs_replay xcs_replay;
 
 int
@@ -220,9 +219,12 @@ xcs_replay_init(const struct xcs_config *cfg)
 	xcs_rp_priorities(xr, cfg->xc_ncpus);
 	/*
 	 * Relaxed: threads that are not CPUs (a test's monitor) may read the
-	 * flag at their atomics, and take no part in the schedule anyway.
+	 * hooks at their atomics, and take no part in the schedule anyway.
 	 */
-	__atomic_store_n(&xcs_replaying, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&xcs_hooks.xh_wrote, xcs_replay_wrote,
+	    __ATOMIC_RELAXED);
+	__atomic_store_n(&xcs_hooks.xh_point, xcs_replay_point,
+	    __ATOMIC_RELAXED);
 	return (0);
 }
 
@@ -277,7 +279,8 @@ xcs_replay_fini(void)
 	struct xcs_replay *xr = &xcs_replay;
 
 	/* Relaxed, as in xcs_replay_init(). */
-	__atomic_store_n(&xcs_replaying, 0, __ATOMIC_RELAXED);
+	__atomic_store_n(&xcs_hooks.xh_point, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&xcs_hooks.xh_wrote, NULL, __ATOMIC_RELAXED);
 	free(xr->xr_cpus);
 	xr->xr_cpus = NULL;
 }

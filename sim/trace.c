@@ -115,19 +115,6 @@ xcs_trace_record(struct cpu_info *ci, int kind, int sub, int other,
 	xcs_atomic_store(&te->te_seq, idx + 1);
 }
 
-/* Pack the start of a wait message into an event's argument. */
-uint64_t
-xcs_trace_wmesg(const char *wmesg)
-{
-	uint64_t packed = 0;
-	size_t i;
-
-	for (i = 0; wmesg != NULL && i < sizeof(packed) && wmesg[i] != '\0';
-	    i++)
-		((char *)&packed)[i] = wmesg[i];
-	return (packed);
-}
-
 /*
  * Copy event idx of ring n; 0 if it was overwritten or is being
  * written.  The acquire loads keep the field loads between the two
@@ -367,6 +354,14 @@ xcs_trace_check(const struct xcs_config *cfg)
 	return (xcs_trace_check_file(cfg->xc_trace_file));
 }
 
+/* The kernel domain's trace hook: events of CPUs, into their rings. */
+static void
+xcs_trace_hook(struct cpu_info *ci, int kind, int sub, int other,
+    const void *ptr, uint64_t arg)
+{
+	xcs_trace(ci, kind, sub, other, ptr, arg);
+}
+
 /*
  * Rings of a power of two, rounded up from what was asked, and shrunk
  * to keep a large machine's rings within XCS_TRACE_TOTAL events.
@@ -394,6 +389,7 @@ xcs_trace_alloc(void)
 		xm->xm_xcs[n].xc_trace = ev + (size_t)n * size;
 	xm->xm_trace_mask = size - 1;
 	xm->xm_trace_t0 = xcs_trace_clock();
+	xcs_hooks.xh_trace = xcs_trace_hook;
 	return (0);
 }
 
@@ -402,6 +398,7 @@ xcs_trace_free(void)
 {
 	struct xcs_machine *xm = &xcs_machine;
 
+	xcs_hooks.xh_trace = NULL;
 	if (xm->xm_xcs != NULL && xm->xm_trace_mask != 0)
 		free(xm->xm_xcs[0].xc_trace);
 	xm->xm_trace_mask = 0;

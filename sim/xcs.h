@@ -109,28 +109,6 @@ struct xcs_trace_event {
 	uint64_t		 te_arg;	/* [a] argument, wait message */
 };
 
-/* Trace event kinds.  Each end kind is its beginning's plus one. */
-enum xcs_trace_kind {
-	XCS_TR_POST = 1,	/* other: target, sub: slot, ptr(arg) */
-	XCS_TR_FULL,		/* other: the target whose slots are full */
-	XCS_TR_IPI,		/* other: target, sub: XCS_IPI_* */
-	XCS_TR_DEFER,		/* an IPI arrived at or above IPL_IPI */
-	XCS_TR_TAKE,		/* sub: slot, ptr(arg) taken by dispatch */
-	XCS_TR_SPL,		/* sub: the old IPL; the event's is the new */
-	XCS_TR_WAKEUP,		/* other: CPU woken, ptr: channel */
-	XCS_TR_PANIC,
-	XCS_TR_INTR_B,		/* ptr: the source's name */
-	XCS_TR_INTR_E,
-	XCS_TR_DISP_B,		/* cpu_xcall_dispatch */
-	XCS_TR_DISP_E,
-	XCS_TR_SLEEP_B,		/* ptr: channel, arg: wait message */
-	XCS_TR_SLEEP_E,
-	XCS_TR_HALT_B,		/* idle or asleep: on the futex */
-	XCS_TR_HALT_E,
-	XCS_TR_JOB_B,		/* ptr: the process-context function */
-	XCS_TR_JOB_E
-};
-
 /* How an IPI send ended. */
 enum xcs_ipi_outcome {
 	XCS_IPI_SIGNAL,
@@ -168,6 +146,7 @@ struct xcs_machine {
 };
 
 extern struct xcs_machine xcs_machine;
+extern char *xcs_cpus_lo, *xcs_cpus_hi;	/* the cpu_info array */
 extern unsigned int xcs_booted;		/* [a] */
 
 /* Counters: atomic increments, from any CPU or handler. */
@@ -177,8 +156,6 @@ extern unsigned int xcs_booted;		/* [a] */
 /* cpu.c */
 void	xcs_cpu_kick(struct cpu_info *);
 void	xcs_cpu_wait(struct cpu_info *, int (*)(void *), void *, int);
-void	xcs_cpu_wait_timed(struct cpu_info *, int (*)(void *), void *, int,
-	    const struct timespec *);
 int	xcs_is_cpu(const struct cpu_info *);
 struct cpu_info *xcs_cpu_holding(const void *);
 void	xcs_check_cpu(const struct cpu_info *, const char *);
@@ -251,17 +228,6 @@ int	xcs_trap_stack_attach(void);
 void	xcs_trap_stack_detach(void);
 
 /* panic.c */
-
-/*
- * Whether any CPU has panicked.  The acquire load pairs with panic()'s
- * store of panicstr, which another CPU may make at any moment.
- */
-static inline int
-xcs_panicked(void)
-{
-	return (xcs_atomic_load(&panicstr) != NULL);
-}
-
 void	xcs_panic_reset(void);
 __attribute__((__noreturn__)) void xcs_panic_stop(struct cpu_info *);
 void	xcs_dump_cpu(FILE *, struct cpu_info *);
@@ -276,6 +242,9 @@ void	xcs_progress(struct cpu_info *);
 
 /* ipi.c */
 void	xcs_ipi_resend(struct cpu_info *);
+void	xcs_slot_check(volatile void *, void *, void *);
+void	xcs_slot_claimed(volatile void *, void *, void *, void *);
+void	xcs_slot_taken(volatile void *, void *);
 int	xcs_slot_unsent(struct cpu_info *, size_t, int *);
 int	xcs_slot_never_sent(struct cpu_info *, size_t);
 void	xcs_print_unsent(FILE *, struct cpu_info *, size_t);
@@ -327,6 +296,8 @@ int	xcs_replay_active(void);
 int	xcs_replay_frozen(void);
 int	xcs_replay_waits(struct cpu_info *);
 uint64_t xcs_replay_clock(void);
+void	xcs_replay_point(int);
+void	xcs_replay_wrote(void);
 void	xcs_replay_signal(struct cpu_info *);
 void	xcs_replay_spin(struct cpu_info *);
 int	xcs_replay_wait(struct cpu_info *, int (*)(void *), void *, int);
@@ -338,7 +309,6 @@ __attribute__((__noreturn__)) void xcs_replay_deadlock(struct cpu_info *);
 #define XCS_TRACE_FILE_EVENTS	65536	/* per CPU, exporting */
 void	xcs_trace_record(struct cpu_info *, int, int, int, const void *,
 	    uint64_t);
-uint64_t xcs_trace_wmesg(const char *);
 void	xcs_trace_panic(void);
 void	xcs_trace_final(void);
 int	xcs_trace_check(const struct xcs_config *);

@@ -37,6 +37,8 @@
 #ifndef _MACHINE_ATOMIC_H_
 #define _MACHINE_ATOMIC_H_
 
+#include "xcshyper.h"
+
 #ifdef __SANITIZE_THREAD__
 
 #define xcs_atomic_load(_p)	__atomic_load_n((_p), __ATOMIC_ACQUIRE)
@@ -118,31 +120,22 @@ extern __thread unsigned long xcs_membar_word;
 #define xcs_atomic_fetch_and(_p, _v)	xcs_atomic_fetch_op((_p), &, (_v))
 
 /*
- * Seeded replay (sim/replay.c): each kernel atomic(9) operation is a
- * point where the scheduler may switch CPUs; a write makes the CPU one
- * that changes memory.  Outside replay this is one predictable branch;
- * the flag is set at boot and cleared at shutdown, with no CPU running
- * but the one that boots.
+ * Seeded replay: each kernel atomic(9) operation is a point where the
+ * replay scheduler may switch CPUs; a write makes the CPU one that
+ * changes memory.  The points are hooks (xcshyper.h): outside replay
+ * each is one predictable branch.
  */
-extern int xcs_replaying;
-void	xcs_replay_point(int);
-void	xcs_replay_wrote(void);
-#define XCS_RP_READ	0
-#define XCS_RP_WRITE	1
-
 static inline int
 xcs_replay_on(void)
 {
-	/* Relaxed: it orders nothing, and changes only at boot. */
-	return (__builtin_expect(__atomic_load_n(&xcs_replaying,
-	    __ATOMIC_RELAXED), 0));
+	return (XCS_HOOKED(xh_point));
 }
 
 static inline void
 xcs_replay_at(int write)
 {
 	if (xcs_replay_on())
-		xcs_replay_point(write);
+		XCS_HOOK(xh_point)(write);
 }
 
 /* After a compare-and-swap that succeeded. */
@@ -150,7 +143,7 @@ static inline void
 xcs_replay_at_wrote(void)
 {
 	if (xcs_replay_on())
-		xcs_replay_wrote();
+		XCS_HOOK(xh_wrote)();
 }
 
 /*

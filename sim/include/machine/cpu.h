@@ -30,6 +30,8 @@
 
 #include <machine/intrdefs.h>
 
+#include "xcshyper.h"
+
 struct cpu_info;
 struct proc;
 struct xcs_cpu;
@@ -69,10 +71,6 @@ struct cpu_info {
  * simulated CPU has none, and asking for it is a bug in the caller, so
  * it stops with a message rather than returning NULL.
  */
-extern __thread struct cpu_info *xcs_curcpu_tls
-    __attribute__((__tls_model__("initial-exec")));
-__attribute__((__noreturn__, __cold__)) void xcs_not_a_cpu(const char *);
-
 static inline struct cpu_info *
 curcpu(void)
 {
@@ -106,7 +104,6 @@ extern struct cpu_info *cpu_info_list;
  * allows: spinning is where a real CPU notices interrupts, and the
  * simulation must not depend on when the host delivers a signal.
  */
-void	xcs_cpu_busy_cycle(void);
 #define CPU_BUSY_CYCLE()	xcs_cpu_busy_cycle()
 
 #endif /* _MACHINE_CPU_H_ */

@@ -61,15 +61,18 @@ atomic_cas_ulong(volatile unsigned long *p, unsigned long o, unsigned long n)
 
 /*
  * A compare-and-swap on the cpu_info array is, in practice, the MI code
- * claiming an xcall slot.  The machine checks what is being posted
- * before the claim and counts the claim, or the full slot, after it;
- * this works whatever kern_xcall.c is compiled in.  A swap there is
- * dispatch taking an xcall, which the machine notes for its reports.
+ * claiming an xcall slot.  The machine's slot observers (xcshyper.h)
+ * check what is being posted before the claim and count the claim, or
+ * the full slot, after it; this works whatever kern_xcall.c is compiled
+ * in.  A swap there is dispatch taking an xcall, which they note for
+ * the reports.
  */
-extern char *xcs_cpus_lo, *xcs_cpus_hi;
-void	xcs_slot_check(volatile void *, void *, void *);
-void	xcs_slot_claimed(volatile void *, void *, void *, void *);
-void	xcs_slot_taken(volatile void *, void *);
+static inline int
+xcs_slot_watched(volatile void *p)
+{
+	return (__builtin_expect((char *)p >= xcs_hooks.xh_slots_lo &&
+	    (char *)p < xcs_hooks.xh_slots_hi, 0));
+}
 
 static inline void *
 atomic_cas_ptr(volatile void *p, void *o, void *n)
@@ -77,16 +80,15 @@ atomic_cas_ptr(volatile void *p, void *o, void *n)
 	void *old;
 	int slot;
 
-	slot = __builtin_expect((char *)p >= xcs_cpus_lo &&
-	    (char *)p < xcs_cpus_hi, 0);
+	slot = xcs_slot_watched(p);
 	if (slot)
-		xcs_slot_check(p, o, n);
+		xcs_hooks.xh_slot_check(p, o, n);
 	xcs_replay_at(XCS_RP_READ);
 	old = xcs_atomic_cas((void **)p, o, n);
 	if (old == o)
 		xcs_replay_at_wrote();
 	if (slot)
-		xcs_slot_claimed(p, o, n, old);
+		xcs_hooks.xh_slot_claimed(p, o, n, old);
 	return (old);
 }
 
@@ -112,9 +114,8 @@ atomic_swap_ptr(volatile void *p, void *n)
 
 	xcs_replay_at(XCS_RP_WRITE);
 	old = xcs_atomic_swap((void **)p, n);
-	if (__builtin_expect((char *)p >= xcs_cpus_lo &&
-	    (char *)p < xcs_cpus_hi, 0))
-		xcs_slot_taken(p, old);
+	if (xcs_slot_watched(p))
+		xcs_hooks.xh_slot_taken(p, old);
 	return (old);
 }
 

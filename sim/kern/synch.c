@@ -1,4 +1,4 @@
-/*	xcallsim: sim/synch.c, sleep and wakeup	*/
+/*	xcallsim: sim/kern/synch.c, sleep and wakeup	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers
@@ -24,7 +24,7 @@
  * sleeping CPU.  sleep_setup() publishes the wait channel in p_wchan;
  * wakeup_n() finds sleepers by scanning the CPUs (at most 256) and
  * claims each with a compare-and-swap of p_wchan to NULL, then kicks its
- * CPU's futex.  No lock is taken, so wakeups work from inside IPI and
+ * CPU (xcs_cpu_kick, a hypercall).  No lock is taken, so wakeups work from inside IPI and
  * xcall handlers, where a mutex or pthread_cond would not be safe.  The
  * channel is only compared, never dereferenced: cond_signal() may run
  * after the waiter has returned and its stack is gone.
@@ -34,15 +34,13 @@
 #include <sys/systm.h>
 #include <sys/proc.h>
 #include <sys/atomic.h>
+#include <sys/errno.h>
 #include <sys/refcnt.h>
 
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
-#include <errno.h>
-#include <time.h>
-
-#include "xcs.h"
+#include "xcshyper.h"
 
 /*
  * Sleeping needs process context: no interrupt being handled, the IPL at
@@ -123,24 +121,20 @@ xcs_woken(void *arg)
 
 struct xcs_timed {
 	struct proc		*xt_p;
-	struct timespec		 xt_deadline;
+	u_int64_t		 xt_deadline;	/* xcs_clock_ns() */
 };
 
 static int
 xcs_woken_or_late(void *arg)
 {
 	struct xcs_timed *xt = arg;
-	struct timespec now;
 
 	if (xcs_woken(xt->xt_p))
 		return (1);
 	/* Replay has no clock: the sleep times out when nothing can run. */
-	if (xcs_replay_active())
+	if (xcs_clock_stopped())
 		return (0);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec > xt->xt_deadline.tv_sec ||
-	    (now.tv_sec == xt->xt_deadline.tv_sec &&
-	    now.tv_nsec >= xt->xt_deadline.tv_nsec));
+	return (xcs_clock_ns() >= xt->xt_deadline);
 }
 
 /*
@@ -154,26 +148,21 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 {
 	struct cpu_info *ci = curcpu();
 	struct proc *p = ci->ci_curproc;
-	struct timespec tick = { 0, 1000000 };
 	struct xcs_timed xt;
 	int error = 0;
 
 	if (do_sleep)
-		xcs_trace(ci, XCS_TR_SLEEP_B, 0, -1,
-		    (const void *)xcs_atomic_load(&p->p_wchan),
-		    xcs_trace_wmesg(p->p_wmesg));
+		xcs_tr_sleep(ci, (const void *)xcs_atomic_load(&p->p_wchan),
+		    p->p_wmesg);
 	if (do_sleep && nsecs == INFSLP)
-		xcs_cpu_wait(ci, xcs_woken, p, 0);
+		xcs_cpu_wait_ns(ci, xcs_woken, p, 0, 0);
 	else if (do_sleep) {
 		xt.xt_p = p;
-		clock_gettime(CLOCK_MONOTONIC, &xt.xt_deadline);
-		xt.xt_deadline.tv_sec += nsecs / 1000000000;
-		xt.xt_deadline.tv_nsec += nsecs % 1000000000;
-		if (xt.xt_deadline.tv_nsec >= 1000000000) {
-			xt.xt_deadline.tv_sec++;
-			xt.xt_deadline.tv_nsec -= 1000000000;
-		}
-		xcs_cpu_wait_timed(ci, xcs_woken_or_late, &xt, 0, &tick);
+		xt.xt_deadline = xcs_clock_ns() + nsecs;
+		if (xt.xt_deadline < nsecs)
+			xt.xt_deadline = UINT64_MAX;
+		/* Look at the clock every millisecond. */
+		xcs_cpu_wait_ns(ci, xcs_woken_or_late, &xt, 0, 1000000);
 	}
 	xcs_cpu_check_panic(ci);
 
@@ -184,7 +173,7 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 	p->p_flag &= ~P_INSCHED;
 	xcs_atomic_store(&p->p_stat, SONPROC);
 	if (do_sleep)
-		xcs_trace(ci, XCS_TR_SLEEP_E, 0, -1, NULL, 0);
+		xcs_tr_sleep_end(ci);
 	return (error);
 }
 
@@ -196,9 +185,9 @@ sleep_finish(uint64_t nsecs, int do_sleep)
 void
 wakeup_n(const volatile void *ident, int n)
 {
-	struct xcs_machine *xm = &xcs_machine;
+	struct cpu_info *ci;
+	CPU_INFO_ITERATOR cii;
 	struct proc *p;
-	unsigned int i;
 
 	xcs_replay_at(XCS_RP_WRITE);
 	/*
@@ -207,16 +196,16 @@ wakeup_n(const volatile void *ident, int n)
 	 * sleep_setup().
 	 */
 	xcs_membar_full();
-	for (i = 0; i < xm->xm_ncpus; i++) {
-		p = &xm->xm_xcs[i].xc_proc;
+	CPU_INFO_FOREACH(cii, ci) {
+		p = ci->ci_curproc;
 		if (xcs_atomic_load(&p->p_wchan) != ident)
 			continue;
 		if (xcs_atomic_cas((const void **)&p->p_wchan,
 		    (const void *)ident, NULL) != ident)
 			continue;
-		xcs_cpu_kick(p->p_cpu);
-		xcs_trace(xcs_curcpu_tls, XCS_TR_WAKEUP, 0,
-		    p->p_cpu->ci_cpuid, (const void *)ident, 0);
+		xcs_cpu_kick(ci);
+		xcs_tr_wakeup(xcs_curcpu_tls, ci->ci_cpuid,
+		    (const void *)ident);
 		if (--n == 0)
 			break;
 	}

@@ -1,4 +1,4 @@
-/*	xcallsim: sim/mutex.c, mutex(9)	*/
+/*	xcallsim: sim/kern/mutex.c, mutex(9)	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers
@@ -32,7 +32,7 @@
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
-#include "xcs.h"
+#include "xcshyper.h"
 
 void
 __mtx_init(struct mutex *mtx, int wantipl)
