@@ -257,7 +257,7 @@ xcs_part_kernel(const struct xcs_config *cfg)
 static void
 xcs_part_kernel_stop(void)
 {
-	xcs_softintr_free_all();
+	xcs_mem_free_all();
 }
 
 /* A thread for each CPU but cpu0; if one cannot start, none runs. */
@@ -352,7 +352,7 @@ struct xcs_part {
 };
 
 static const struct xcs_part xcs_parts[] = {
-	{ "faults",	xcs_part_faults,	NULL },
+	{ "faults",	xcs_part_faults,	xcs_faults_fini },
 	{ "memory",	xcs_part_memory,	xcs_part_memory_stop },
 	{ "replay",	xcs_replay_init,	xcs_replay_fini },
 	{ "trace",	xcs_part_trace,		xcs_trace_free },

@@ -70,6 +70,8 @@
 
 struct xcs_faults xcs_faults;
 
+static void	xcs_fault_sihold(struct cpu_info *);
+
 /* A probability as a threshold on 32 random bits. */
 static int
 xcs_fault_prob(const char *s, uint32_t *out)
@@ -280,7 +282,15 @@ xcs_faults_init(const struct xcs_config *cfg)
 		    f.f_raise || f.f_widen;
 	}
 	xcs_faults = f;
+	if (f.f_sihold)
+		xcs_hooks.xh_softintr_locked = xcs_fault_sihold;
 	return (0);
+}
+
+void
+xcs_faults_fini(void)
+{
+	xcs_hooks.xh_softintr_locked = NULL;
 }
 
 /* Seed CPU n's generator: splitmix64 of the seed and n. */
@@ -360,6 +370,17 @@ xcs_fault_stall(struct cpu_info *ci)
 	s = splraise(xcs_faults.f_stall_ipl);
 	xcs_fault_spin(xcs_faults.f_stall_us);
 	splx(s);
+}
+
+/*
+ * The sihold fault, at softintr_schedule() holding softintr_lock: hold
+ * it longer, so that an IPI may land while it is held.
+ */
+static void
+xcs_fault_sihold(struct cpu_info *ci)
+{
+	if (xcs_fault(ci, xcs_faults.f_sihold))
+		xcs_fault_spin(xcs_faults.f_sihold_us);
 }
 
 /* Spin for us microseconds; interrupts the IPL allows are taken. */

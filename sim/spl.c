@@ -75,11 +75,11 @@ xcs_softxcall(struct cpu_info *ci)
 {
 	XCS_STAT_INC(ci, xs_dispatch_runs);
 	xcs_trace(ci, XCS_TR_DISP_B, 0, -1, NULL, 0);
-	if (xcs_faults.f_widen)
-		xcs_watch_begin(ci);
+	if (XCS_HOOKED(xh_dispatch_begin))
+		XCS_HOOK(xh_dispatch_begin)(ci);
 	cpu_xcall_dispatch(ci);
-	if (xcs_faults.f_widen)
-		xcs_watch_end();
+	if (XCS_HOOKED(xh_dispatch_end))
+		XCS_HOOK(xh_dispatch_end)();
 	xcs_trace(ci, XCS_TR_DISP_E, 0, -1, NULL, 0);
 }
 #endif

@@ -257,6 +257,8 @@ xcs_watch_init(void)
 		return (error);
 	}
 	xcs_watch_installed = 1;
+	xcs_hooks.xh_dispatch_begin = xcs_watch_begin;
+	xcs_hooks.xh_dispatch_end = xcs_watch_end;
 	return (0);
 }
 
@@ -264,6 +266,8 @@ xcs_watch_init(void)
 void
 xcs_watch_fini(void)
 {
+	xcs_hooks.xh_dispatch_begin = NULL;
+	xcs_hooks.xh_dispatch_end = NULL;
 	xcs_watch_close();
 	if (xcs_watch_installed)
 		(void)sigaction(SIGTRAP, &xcs_watch_oldtrap, NULL);

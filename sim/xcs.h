@@ -249,8 +249,8 @@ int	xcs_slot_unsent(struct cpu_info *, size_t, int *);
 int	xcs_slot_never_sent(struct cpu_info *, size_t);
 void	xcs_print_unsent(FILE *, struct cpu_info *, size_t);
 
-/* softintr.c */
-void	xcs_softintr_free_all(void);
+/* kmem.c */
+void	xcs_mem_free_all(void);
 
 /* fault.c: thresholds on 32 random bits; 0 means never. */
 struct xcs_faults {
@@ -268,6 +268,7 @@ struct xcs_faults {
 extern struct xcs_faults xcs_faults;
 
 int	xcs_faults_init(const struct xcs_config *);
+void	xcs_faults_fini(void);
 void	xcs_faults_seed(struct xcs_cpu *, unsigned int);
 int	xcs_fault(struct cpu_info *, uint32_t);
 struct cpu_info *xcs_fault_other_cpu(struct cpu_info *);

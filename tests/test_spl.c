@@ -19,6 +19,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/atomic.h>
+#include <sys/malloc.h>
 #include <sys/mutex.h>
 #include <sys/proc.h>
 #include <sys/refcnt.h>
@@ -352,6 +353,49 @@ test_sleep_timeout(void **state)
 	assert_int_equal(error, EWOULDBLOCK);
 	tu_shutdown();
 }
+/*
+ * malloc(9): zeroed memory in process context; in interrupt context,
+ * where the host cannot allocate, M_NOWAIT fails and M_WAITOK panics.
+ */
+static void
+malloc_nowait_fn(void *arg)
+{
+	void **p = arg;
+
+	*p = malloc(16, M_DEVBUF, M_NOWAIT);
+}
+
+static void
+malloc_waitok_fn(void *arg)
+{
+	(void)malloc(16, M_DEVBUF, M_WAITOK);
+}
+
+static void
+malloc_waitok_job(void *arg)
+{
+	cpu_xcall_sync(xcs_cpu(2), malloc_waitok_fn, NULL, "xcmalloc");
+}
+
+static void
+test_malloc_context(void **state)
+{
+	unsigned char *p;
+	void *q = &q;
+	size_t i;
+
+	tu_boot(3, XCS_IDLE_HALT);
+	p = malloc(64, M_DEVBUF, M_WAITOK | M_ZERO);
+	assert_non_null(p);
+	for (i = 0; i < 64; i++)
+		assert_int_equal(p[i], 0);
+	free(p, M_DEVBUF, 64);
+	cpu_xcall_sync(xcs_cpu(1), malloc_nowait_fn, &q, "xcmalloc");
+	assert_null(q);
+	tu_expect_panic(1, malloc_waitok_job, NULL,
+	    "M_WAITOK in interrupt context");
+	tu_shutdown_panicked();
+}
 
 int
 main(void)
@@ -369,6 +413,7 @@ main(void)
 		TU_TEST(test_refcnt_finalize),
 		TU_TEST(test_cond_from_xcall),
 		TU_TEST(test_sleep_timeout),
+		TU_TEST(test_malloc_context),
 	};
 
 	if (!tu_filter(tests, nitems(tests)))

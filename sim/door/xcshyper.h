@@ -75,6 +75,12 @@ void	xcs_cpu_check_panic(struct cpu_info *);
 u_int64_t xcs_clock_ns(void);
 /* Whether time stands still (replay): a timeout ends only in a deadlock. */
 int	xcs_clock_stopped(void);
+/*
+ * Memory for malloc(9), zeroed if asked, from process context only; the
+ * machine's shutdown frees what is left.
+ */
+void	*xcs_mem_alloc(size_t, int);
+void	xcs_mem_free(void *);
 
 /*
  * Upcalls, implemented by the kernel domain.
@@ -146,6 +152,17 @@ struct xcs_hooks {
 	void	(*xh_slot_check)(volatile void *, void *, void *);
 	void	(*xh_slot_claimed)(volatile void *, void *, void *, void *);
 	void	(*xh_slot_taken)(volatile void *, void *);
+
+	/*
+	 * A dispatch pass over the xcall slots of the CPU whose cpu_info
+	 * holds the pointer begins, or ends (the widen fault's
+	 * watchpoints); any other pointer is not watched.
+	 */
+	void	(*xh_dispatch_begin)(const void *);
+	void	(*xh_dispatch_end)(void);
+
+	/* softintr_schedule() holds softintr_lock (the sihold fault). */
+	void	(*xh_softintr_locked)(struct cpu_info *);
 
 	/* The trace recorder: kind, sub, other CPU, pointer, argument. */
 	void	(*xh_trace)(struct cpu_info *, int, int, int, const void *,
