@@ -49,22 +49,6 @@ static int xcs_parts_ran;	/* stopping a machine that ran */
 static void	xcs_cpus_stop(void);
 
 static void
-xcs_sir_layout_set(enum xcs_sir_layout layout)
-{
-	if (layout == XCS_SIR_PROPOSAL) {
-		xcs_intr_bits.sir_clock = 61;
-		xcs_intr_bits.sir_net = 60;
-		xcs_intr_bits.sir_tty = 59;
-		xcs_intr_bits.sir_xcall = 58;
-	} else {
-		xcs_intr_bits.sir_xcall = 61;
-		xcs_intr_bits.sir_clock = 60;
-		xcs_intr_bits.sir_net = 59;
-		xcs_intr_bits.sir_tty = 58;
-	}
-}
-
-static void
 xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 {
 	struct xcs_machine *xm = &xcs_machine;
@@ -74,13 +58,10 @@ xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 	ci->ci_cpuid = n;
 	ci->ci_xcs = xc;
 	ci->ci_curproc = &xc->xc_proc;
-	ci->ci_ilevel = IPL_NONE;
 	ci->ci_flags = CPUF_PRESENT | CPUF_RUNNING;
 	if (n == 0)
 		ci->ci_flags |= CPUF_PRIMARY;
-	memcpy(ci->ci_iunmask, xm->xm_iunmask, sizeof(ci->ci_iunmask));
-	for (int ipl = 0; ipl < NIPL; ipl++)
-		ci->ci_imask[ipl] = ~xm->xm_iunmask[ipl];
+	xcs_md_cpu_attach(ci);
 
 	xc->xc_ci = ci;
 	xc->xc_state = XCS_RUNNING;
@@ -113,6 +94,7 @@ xcs_xcall_attach(void)
 	xm->xm_glue = xm->xm_config.xc_glue;
 	if (xm->xm_glue == XCS_GLUE_AUTO)
 		xm->xm_glue = softintr ? XCS_GLUE_SOFTINTR : XCS_GLUE_SOFTCLOCK;
+	xcs_md_glue(xm->xm_glue == XCS_GLUE_SOFTINTR);
 #endif
 }
 
@@ -201,8 +183,8 @@ xcs_part_cpus(const struct xcs_config *cfg)
 	struct xcs_machine *xm = &xcs_machine;
 	unsigned int n;
 
-	xcs_sir_layout_set(cfg->xc_sir_layout);
-	xcs_spl_init();
+	xcs_md_attach(cfg->xc_sir_layout == XCS_SIR_PROPOSAL);
+	xcs_hooks.xh_count = xcs_cpu_count;
 	xcs_panic_reset();
 	for (n = 0; n < xm->xm_ncpus; n++)
 		xcs_cpu_init(&xm->xm_cpus[n], &xm->xm_xcs[n], n);
@@ -216,6 +198,7 @@ xcs_part_cpus(const struct xcs_config *cfg)
 static void
 xcs_part_cpus_stop(void)
 {
+	xcs_hooks.xh_count = NULL;
 	xcs_curcpu_tls = NULL;
 }
 

@@ -60,7 +60,6 @@
 
 struct xcs_machine xcs_machine;
 unsigned int xcs_booted;
-struct xcs_intr_bits xcs_intr_bits;
 struct cpu_info *cpu_info_list;
 char *xcs_cpus_lo, *xcs_cpus_hi;
 
@@ -116,6 +115,40 @@ xcs_cpu_holding(const void *p)
 		return (NULL);
 	return (&xcs_machine.xm_cpus[((const char *)p - xcs_cpus_lo) /
 	    sizeof(struct cpu_info)]);
+}
+
+/*
+ * What ci is doing, for the reports (a hypercall, from the interrupt
+ * entry): only ci writes it, atomically for the readers.
+ */
+const char *
+xcs_cpu_doing(struct cpu_info *ci, const char *doing)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+	const char *was = xcs_atomic_load(&xc->xc_doing);
+
+	xcs_atomic_store(&xc->xc_doing, doing);
+	return (was);
+}
+
+/* The kernel's counters (the xh_count hook), in the CPU's stats. */
+void
+xcs_cpu_count(struct cpu_info *ci, int what)
+{
+	switch (what) {
+	case XCS_CNT_DISPATCH_RUNS:
+		XCS_STAT_INC(ci, xs_dispatch_runs);
+		break;
+	case XCS_CNT_IPI_TAKEN:
+		XCS_STAT_INC(ci, xs_ipi_taken);
+		break;
+	case XCS_CNT_IPI_DEFERRED:
+		XCS_STAT_INC(ci, xs_ipi_deferred);
+		break;
+	case XCS_CNT_SOFT_DEFERRED:
+		XCS_STAT_INC(ci, xs_soft_deferred);
+		break;
+	}
 }
 
 /* Kernel calls given something that is not a booted CPU panic. */

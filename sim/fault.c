@@ -71,6 +71,8 @@
 struct xcs_faults xcs_faults;
 
 static void	xcs_fault_sihold(struct cpu_info *);
+static int	xcs_fault_drop(struct cpu_info *, struct cpu_info *);
+static void	xcs_fault_ipi_arrives(struct cpu_info *);
 
 /* A probability as a threshold on 32 random bits. */
 static int
@@ -282,8 +284,12 @@ xcs_faults_init(const struct xcs_config *cfg)
 		    f.f_raise || f.f_widen;
 	}
 	xcs_faults = f;
-	if (f.f_sihold)
+	if (f.f_on) {
 		xcs_hooks.xh_softintr_locked = xcs_fault_sihold;
+		xcs_hooks.xh_ipi_drop = xcs_fault_drop;
+		xcs_hooks.xh_ipi_arrives = xcs_fault_ipi_arrives;
+		xcs_hooks.xh_post_done = xcs_fault_lower;
+	}
 	return (0);
 }
 
@@ -291,6 +297,9 @@ void
 xcs_faults_fini(void)
 {
 	xcs_hooks.xh_softintr_locked = NULL;
+	xcs_hooks.xh_ipi_drop = NULL;
+	xcs_hooks.xh_ipi_arrives = NULL;
+	xcs_hooks.xh_post_done = NULL;
 }
 
 /* Seed CPU n's generator: splitmix64 of the seed and n. */
@@ -381,6 +390,29 @@ xcs_fault_sihold(struct cpu_info *ci)
 {
 	if (xcs_fault(ci, xcs_faults.f_sihold))
 		xcs_fault_spin(xcs_faults.f_sihold_us);
+}
+
+/* The drop fault, at x86_send_ipi from self: the IPI is lost. */
+static int
+xcs_fault_drop(struct cpu_info *self, struct cpu_info *ci)
+{
+	return (xcs_fault(self, xcs_faults.f_drop));
+}
+
+/*
+ * The stall fault, as an IPI arrives at a CPU that will take it: sit
+ * at a raised IPL first.  Not nested in itself.
+ */
+static void
+xcs_fault_ipi_arrives(struct cpu_info *ci)
+{
+	struct xcs_cpu *xc = ci->ci_xcs;
+
+	if (!xc->xc_stalling && xcs_fault(ci, xcs_faults.f_stall)) {
+		xc->xc_stalling = 1;
+		xcs_fault_stall(ci);
+		xc->xc_stalling = 0;
+	}
 }
 
 /* Spin for us microseconds; interrupts the IPL allows are taken. */

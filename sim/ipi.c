@@ -17,12 +17,13 @@
  */
 
 /*
- * IPIs.  Sending one sets its vector's bit in the target's ci_ipis, as
- * amd64's x86_send_ipi does, and rings the doorbell only if no IPI was
- * pending already, because the local APIC holds one pending interrupt
- * per vector.  How the doorbell rings depends on what the target is
- * doing: a running CPU gets the host signal, a halted one has its futex
- * woken, and a polling one is only left the bit, which it is watching.
+ * The host's side of IPIs; amd64's send and handler are in
+ * sim/kern/amd64/ipi.c.  A send sets its vector's bit in the target's
+ * ci_ipis and, if no IPI was pending, rings the doorbell here
+ * (xcs_cpu_ring).  How it rings depends on what the target is doing: a
+ * running CPU gets the host signal, a halted one has its futex woken,
+ * and a polling one is only left the bit, which it is watching.  The
+ * send's observers and the slot observers are here too.
  *
  * The signal handler is the CPU's interrupt entry.  It and everything it
  * calls use only thread-locals, atomics, futex_async and other
@@ -46,75 +47,11 @@
 
 #ifdef MULTIPROCESSOR
 
-static void	x86_64_ipi_nop(struct cpu_info *);
-static void	x86_64_ipi_xcall(struct cpu_info *);
-
-void (*ipifunc[X86_NIPI])(struct cpu_info *) = {
-	[1] = x86_64_ipi_nop,		/* X86_IPI_NOP */
-	[11] = x86_64_ipi_xcall,	/* X86_IPI_XCALL */
-};
-
 static void	xcs_fault_extra_ipis(struct cpu_info *, struct cpu_info *);
 static void	xcs_slots_signalled(struct cpu_info *, struct cpu_info *);
 
 static struct sigaction xcs_ipi_oldact;
 static int xcs_ipi_installed;
-
-static void
-x86_64_ipi_nop(struct cpu_info *ci)
-{
-}
-
-/*
- * The xcall vector.  The November 2025 glue only marks SIR_XCALL
- * pending; it runs once the IPL drops below IPL_SOFTCLOCK.  The earlier
- * glue called into the MI code from here, at IPL_IPI, and the MI code
- * scheduled a softintr.
- */
-static void
-x86_64_ipi_xcall(struct cpu_info *ci)
-{
-	if (xcs_machine.xm_glue == XCS_GLUE_SOFTINTR) {
-		XCS_STAT_INC(ci, xs_dispatch_runs);
-		xcs_trace(ci, XCS_TR_DISP_B, 0, -1, NULL, 0);
-		cpu_xcall_dispatch(ci);
-		xcs_trace(ci, XCS_TR_DISP_E, 0, -1, NULL, 0);
-		return;
-	}
-	x86_atomic_setbits_u64(&ci->ci_ipending, 1UL << SIR_XCALL);
-}
-
-/*
- * x86_ipi_handler for CPU ci: take every pending vector at once and run
- * each.  The swap is the acquire that pairs with the sender's fetch-or,
- * so whatever the sender stored before sending (the xcall in its slot)
- * is visible here.
- */
-void
-xcs_ipi_source(struct cpu_info *ci)
-{
-	u_int32_t pending;
-	int bit;
-
-	pending = xcs_atomic_swap(&ci->ci_ipis, 0);
-	if (pending != 0)
-		XCS_STAT_INC(ci, xs_ipi_taken);
-	while (pending != 0) {
-		bit = __builtin_ctz(pending);
-		pending &= pending - 1;
-		if (bit >= X86_NIPI || ipifunc[bit] == NULL)
-			panic("x86_ipi_handler: cpu%u: unexpected IPI vector "
-			    "%#x at %s", ci->ci_cpuid, 1U << bit,
-			    xcs_ipl_name(ci->ci_ilevel));
-		(*ipifunc[bit])(ci);
-	}
-}
-
-void
-x86_ipi_handler(void)
-{
-	xcs_ipi_source(curcpu());
-}
 
 /*
  * Ring target ci's doorbell the way its state asks for: a running CPU
@@ -154,59 +91,36 @@ xcs_ring(struct cpu_info *self, struct cpu_info *ci)
 	}
 }
 
-void
-x86_send_ipi(struct cpu_info *ci, int ipimask)
+/*
+ * The doorbell of x86_send_ipi (a hypercall), which has just set the
+ * target's bit: the delay fault may hold the ring back.
+ */
+int
+xcs_cpu_ring(struct cpu_info *self, struct cpu_info *ci)
 {
-	struct cpu_info *self = curcpu();
-	u_int32_t old;
-	int how, s;
+	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_delay))
+		xcs_fault_delay(self, xcs_faults.f_delay_us);
+	return (xcs_ring(self, ci));
+}
 
-	xcs_check_cpu(ci, "x86_send_ipi");
-
-	/*
-	 * amd64's x86_ipi writes the local APIC's ICR with interrupts
-	 * disabled, so a send is one step.  Here it is two, setting the
-	 * bit and ringing the doorbell, and an IPI taken between them
-	 * could run an xcall that spins on this very target: its bit is
-	 * set, so every other sender coalesces and nobody would ring.
-	 * Masking IPIs across both steps makes the send one step again.
-	 */
-	s = splraise(IPL_IPI);
-
-	if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_drop)) {
-		XCS_STAT_INC(self, xs_ipi_dropped);
-		xcs_trace(self, XCS_TR_IPI, XCS_IPI_DROPPED, ci->ci_cpuid, NULL,
-		    ipimask);
-		goto out;
-	}
-
-	/*
-	 * The fetch-or is a full barrier: it orders everything this CPU
-	 * stored before (the slot it claimed) before the target can see
-	 * the bit, and before the load of the target's state in
-	 * xcs_ring(), which pairs with the target storing its state and
-	 * then loading ci_ipis (xcs_cpu_wait).  One of the two sees the
-	 * other.
-	 */
-	old = xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask);
-	if (old != 0) {
+/*
+ * x86_send_ipi from self to ci is done, at IPL_IPI (the xh_ipi_sent
+ * hook): count and trace it, let the dup and spurious faults add their
+ * IPIs, and note that ci's slots claimed by self are signalled.
+ */
+static void
+xcs_ipi_sent(struct cpu_info *self, struct cpu_info *ci, int ipimask,
+    int how)
+{
+	if (how == XCS_IPI_COALESCED)
 		XCS_STAT_INC(self, xs_ipi_coalesced);
-		how = XCS_IPI_COALESCED;
-	} else {
-		if (xcs_faults.f_on && xcs_fault(self, xcs_faults.f_delay))
-			xcs_fault_delay(self, xcs_faults.f_delay_us);
-		how = xcs_ring(self, ci);
-	}
+	else if (how == XCS_IPI_DROPPED)
+		XCS_STAT_INC(self, xs_ipi_dropped);
 	xcs_trace(self, XCS_TR_IPI, how, ci->ci_cpuid, NULL, ipimask);
-	if (xcs_faults.f_on)
+	if (xcs_faults.f_on && how != XCS_IPI_DROPPED)
 		xcs_fault_extra_ipis(self, ci);
-out:
 	if (ipimask & X86_IPI_XCALL)
 		xcs_slots_signalled(self, ci);
-	splx(s);
-	/* A caller the raise fault raised is done posting. */
-	if (xcs_faults.f_on)
-		xcs_fault_lower(self);
 }
 
 /*
@@ -223,18 +137,6 @@ xcs_fault_extra_ipis(struct cpu_info *self, struct cpu_info *ci)
 	if (xcs_fault(self, xcs_faults.f_spurious) &&
 	    (other = xcs_fault_other_cpu(self)) != NULL)
 		xcs_ipi_resend(other);
-}
-
-void
-x86_broadcast_ipi(int ipimask)
-{
-	struct cpu_info *ci, *self = curcpu();
-	CPU_INFO_ITERATOR cii;
-
-	CPU_INFO_FOREACH(cii, ci) {
-		if (ci != self)
-			x86_send_ipi(ci, ipimask);
-	}
 }
 
 /* The host signal: this thread's CPU takes an IPI. */
@@ -288,6 +190,7 @@ xcs_ipi_install(int sig)
 	xcs_hooks.xh_slot_taken = xcs_slot_taken;
 	xcs_hooks.xh_slots_lo = xcs_cpus_lo;
 	xcs_hooks.xh_slots_hi = xcs_cpus_hi;
+	xcs_hooks.xh_ipi_sent = xcs_ipi_sent;
 	return (0);
 }
 
@@ -317,6 +220,7 @@ void
 xcs_ipi_uninstall(void)
 {
 	xcs_hooks.xh_slots_lo = xcs_hooks.xh_slots_hi = NULL;
+	xcs_hooks.xh_ipi_sent = NULL;
 	if (xcs_ipi_installed) {
 		sigaction(xcs_machine.xm_signal, &xcs_ipi_oldact, NULL);
 		xcs_ipi_installed = 0;

@@ -109,25 +109,6 @@ struct xcs_trace_event {
 	uint64_t		 te_arg;	/* [a] argument, wait message */
 };
 
-/* How an IPI send ended. */
-enum xcs_ipi_outcome {
-	XCS_IPI_SIGNAL,
-	XCS_IPI_WAKE,
-	XCS_IPI_POLLED,
-	XCS_IPI_STOPPED,
-	XCS_IPI_COALESCED,
-	XCS_IPI_DROPPED,
-	XCS_IPI_RESENT,
-	XCS_IPI_NOUTCOMES
-};
-
-/* One interrupt source: a bit in ci_ipending. */
-struct xcs_intrsource {
-	int			 is_level;
-	void			(*is_run)(struct cpu_info *);
-	const char		*is_name;
-};
-
 struct xcs_machine {
 	unsigned int		 xm_ncpus;
 	struct cpu_info		*xm_cpus;	/* array of xm_ncpus */
@@ -137,9 +118,6 @@ struct xcs_machine {
 	int			 xm_signal;
 	unsigned int		 xm_halting;	/* [a] shutting down */
 	int			 xm_oversubscribed; /* more CPUs than host's */
-	struct xcs_intrsource	 xm_sources[MAX_INTR_SOURCES];
-	u_int64_t		 xm_iunmask[NIPL];
-	int			 xm_softintr_to_ssir[NSOFTINTR];
 	struct xcs_watchdog	*xm_watchdog;
 	unsigned int		 xm_trace_mask;	/* ring size - 1, 0 off */
 	uint64_t		 xm_trace_t0;	/* boot, in ns */
@@ -158,7 +136,7 @@ void	xcs_cpu_kick(struct cpu_info *);
 void	xcs_cpu_wait(struct cpu_info *, int (*)(void *), void *, int);
 int	xcs_is_cpu(const struct cpu_info *);
 struct cpu_info *xcs_cpu_holding(const void *);
-void	xcs_check_cpu(const struct cpu_info *, const char *);
+void	xcs_cpu_count(struct cpu_info *, int);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
 void	xcs_cpu_check_panic(struct cpu_info *);
 void	xcs_cpu_reset_intr(struct cpu_info *);
@@ -172,19 +150,12 @@ void	xcs_seterr(const char *, ...)
 int	xcs_config_check(const struct xcs_config *);
 int	xcs_config_under_valgrind(void);
 
-/* spl.c */
-void	xcs_spl_init(void);
-void	xcs_spl_lower(struct cpu_info *, int);
-void	xcs_intr_ipi(struct cpu_info *);
-void	xcs_doorbell(struct cpu_info *);
-
 /* ipi.c */
 int	xcs_slot_spin_seen(void);
 int	xcs_ipi_install(int);
 void	xcs_ipi_uninstall(void);
 void	xcs_ipi_mask(sigset_t *);
 void	xcs_ipi_unmask(void);
-void	xcs_ipi_source(struct cpu_info *);
 
 
 /*

@@ -67,6 +67,18 @@ void	xcs_cpu_busy_cycle(void);
  */
 void	xcs_cpu_wait_ns(struct cpu_info *, int (*)(void *), void *, int,
 	    u_int64_t);
+/* A panic naming func unless ci is the cpu_info of a booted CPU. */
+void	xcs_check_cpu(const struct cpu_info *, const char *);
+/*
+ * Ring ci's doorbell for an IPI that self has just made pending: a
+ * signal for a running CPU, a futex wake for a halted one, nothing for
+ * one that polls.  Returns how, an XCS_IPI_*.
+ */
+int	xcs_cpu_ring(struct cpu_info *, struct cpu_info *);
+/* What ci is doing now, for the host's reports; returns what it was. */
+const char *xcs_cpu_doing(struct cpu_info *, const char *);
+/* Print every CPU's state (splassert_ctl 2 and 3). */
+void	xcs_dump_cpus(void);
 /* Wake ci if it waits in xcs_cpu_wait_ns(). */
 void	xcs_cpu_kick(struct cpu_info *);
 /* Stop here if another CPU has panicked. */
@@ -88,6 +100,24 @@ void	xcs_mem_free(void *);
 
 /* "IPL_SOFTCLOCK" for IPL_SOFTCLOCK; "IPL_?" for what is no IPL. */
 const char *xcs_ipl_name(int);
+
+/*
+ * The machine's interrupt model: where the soft sources sit (the
+ * committed layout, or dlg's proposal), whether the MI code is of the
+ * earlier, softintr generation, and each CPU's interrupt state.
+ */
+void	xcs_md_attach(int);
+void	xcs_md_glue(int);
+void	xcs_md_cpu_attach(struct cpu_info *);
+
+/*
+ * An IPI arrives at ci, from the host's signal or from ci noticing its
+ * doorbell; xcs_doorbell takes one if ci_ipis has any and the IPL
+ * allows.  Lowering the IPL runs what it unmasks.
+ */
+void	xcs_intr_ipi(struct cpu_info *);
+void	xcs_doorbell(struct cpu_info *);
+void	xcs_spl_lower(struct cpu_info *, int);
 
 /* The kernel's panicstr; non-NULL once any CPU has panicked. */
 extern const char *panicstr;
@@ -133,6 +163,26 @@ enum xcs_trace_kind {
 	XCS_TR_JOB_E
 };
 
+/* How an IPI send ended. */
+enum xcs_ipi_outcome {
+	XCS_IPI_SIGNAL,
+	XCS_IPI_WAKE,
+	XCS_IPI_POLLED,
+	XCS_IPI_STOPPED,
+	XCS_IPI_COALESCED,
+	XCS_IPI_DROPPED,
+	XCS_IPI_RESENT,
+	XCS_IPI_NOUTCOMES
+};
+
+/* What the kernel domain counts, per CPU (struct xcs_stats). */
+enum xcs_count {
+	XCS_CNT_DISPATCH_RUNS,	/* cpu_xcall_dispatch calls */
+	XCS_CNT_IPI_TAKEN,	/* IPIs handled */
+	XCS_CNT_IPI_DEFERRED,	/* arrived at or above IPL_IPI */
+	XCS_CNT_SOFT_DEFERRED	/* IPIs whose soft work waited */
+};
+
 struct xcs_hooks {
 	/*
 	 * Replay: each kernel atomic(9) operation is a point where the
@@ -164,6 +214,21 @@ struct xcs_hooks {
 	/* softintr_schedule() holds softintr_lock (the sihold fault). */
 	void	(*xh_softintr_locked)(struct cpu_info *);
 
+	/*
+	 * x86_send_ipi() from self to ci, at IPL_IPI: whether to drop it
+	 * (the drop fault); sent, with how it went, an XCS_IPI_* (the
+	 * observers, the dup and spurious faults); and back at the
+	 * caller's IPL (the raise fault's end).  Each IPI a CPU takes
+	 * first passes xh_ipi_arrives (the stall fault).
+	 */
+	int	(*xh_ipi_drop)(struct cpu_info *, struct cpu_info *);
+	void	(*xh_ipi_sent)(struct cpu_info *, struct cpu_info *, int, int);
+	void	(*xh_post_done)(struct cpu_info *);
+	void	(*xh_ipi_arrives)(struct cpu_info *);
+
+	/* Count an event of the kernel's on a CPU (XCS_CNT_*). */
+	void	(*xh_count)(struct cpu_info *, int);
+
 	/* The trace recorder: kind, sub, other CPU, pointer, argument. */
 	void	(*xh_trace)(struct cpu_info *, int, int, int, const void *,
 		    u_int64_t);
@@ -186,6 +251,13 @@ xcs_tr_event(struct cpu_info *ci, int kind, int sub, int other,
 		XCS_HOOK(xh_trace)(ci, kind, sub, other, ptr, arg);
 }
 
+static inline void
+xcs_count(struct cpu_info *ci, int what)
+{
+	if (XCS_HOOKED(xh_count))
+		XCS_HOOK(xh_count)(ci, what);
+}
+
 /* A wait message packed into the event's argument, at most 8 bytes. */
 static inline u_int64_t
 xcs_tr_wmesg(const char *wmesg)
@@ -199,6 +271,18 @@ xcs_tr_wmesg(const char *wmesg)
 	return (packed);
 }
 
+#define xcs_tr_spl(_ci, _old)						\
+	xcs_tr_event((_ci), XCS_TR_SPL, (_old), -1, NULL, 0)
+#define xcs_tr_defer(_ci)						\
+	xcs_tr_event((_ci), XCS_TR_DEFER, 0, -1, NULL, 0)
+#define xcs_tr_intr(_ci, _name)						\
+	xcs_tr_event((_ci), XCS_TR_INTR_B, 0, -1, (_name), 0)
+#define xcs_tr_intr_end(_ci, _name)					\
+	xcs_tr_event((_ci), XCS_TR_INTR_E, 0, -1, (_name), 0)
+#define xcs_tr_dispatch(_ci)						\
+	xcs_tr_event((_ci), XCS_TR_DISP_B, 0, -1, NULL, 0)
+#define xcs_tr_dispatch_end(_ci)					\
+	xcs_tr_event((_ci), XCS_TR_DISP_E, 0, -1, NULL, 0)
 #define xcs_tr_sleep(_ci, _chan, _wmesg)				\
 	xcs_tr_event((_ci), XCS_TR_SLEEP_B, 0, -1, (_chan),		\
 	    xcs_tr_wmesg(_wmesg))

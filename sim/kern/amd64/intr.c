@@ -1,4 +1,4 @@
-/*	xcallsim: sim/spl.c, interrupt priority levels	*/
+/*	xcallsim: sim/kern/amd64/intr.c, spl(9) and interrupt delivery */
 
 /*
  * Copyright (c) 2026 The xcallsim developers
@@ -39,9 +39,21 @@
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
-#include <string.h>
+#include "xcshyper.h"
+#include "md.h"
 
-#include "xcs.h"
+/* One interrupt source: a bit in ci_ipending. */
+struct xcs_intrsource {
+	int			 is_level;
+	void			(*is_run)(struct cpu_info *);
+	const char		*is_name;
+};
+
+struct xcs_intr_bits xcs_intr_bits;
+static struct xcs_intrsource xcs_sources[MAX_INTR_SOURCES];
+/* For each level, the sources it leaves unmasked (amd64's ci_iunmask). */
+static u_int64_t xcs_iunmask[NIPL];
+static int xcs_softintr_to_ssir[NSOFTINTR];
 
 int splassert_ctl = 4;
 
@@ -73,14 +85,11 @@ xcs_ipl_name(int ipl)
 static void
 xcs_softxcall(struct cpu_info *ci)
 {
-	XCS_STAT_INC(ci, xs_dispatch_runs);
-	xcs_trace(ci, XCS_TR_DISP_B, 0, -1, NULL, 0);
 	if (XCS_HOOKED(xh_dispatch_begin))
 		XCS_HOOK(xh_dispatch_begin)(ci);
-	cpu_xcall_dispatch(ci);
+	xcs_md_dispatch(ci);
 	if (XCS_HOOKED(xh_dispatch_end))
 		XCS_HOOK(xh_dispatch_end)();
-	xcs_trace(ci, XCS_TR_DISP_E, 0, -1, NULL, 0);
 }
 #endif
 
@@ -107,7 +116,7 @@ static void
 xcs_source_set(int bit, int level, void (*run)(struct cpu_info *),
     const char *name)
 {
-	struct xcs_intrsource *is = &xcs_machine.xm_sources[bit];
+	struct xcs_intrsource *is = &xcs_sources[bit];
 
 	is->is_level = level;
 	is->is_run = run;
@@ -115,16 +124,38 @@ xcs_source_set(int bit, int level, void (*run)(struct cpu_info *),
 }
 
 /*
+ * Where the soft sources sit in ci_ipending: kettenis's layout, which
+ * was committed, SIR_XCALL next to SIR_CLOCK above it; or dlg's
+ * proposal, SIR_XCALL at 58 below SIR_TTY.
+ */
+static void
+xcs_sir_layout(int proposal)
+{
+	if (proposal) {
+		xcs_intr_bits.sir_clock = 61;
+		xcs_intr_bits.sir_net = 60;
+		xcs_intr_bits.sir_tty = 59;
+		xcs_intr_bits.sir_xcall = 58;
+	} else {
+		xcs_intr_bits.sir_xcall = 61;
+		xcs_intr_bits.sir_clock = 60;
+		xcs_intr_bits.sir_net = 59;
+		xcs_intr_bits.sir_tty = 58;
+	}
+}
+
+/*
  * Lay out the sources and compute, for each level, the sources it
  * leaves unmasked (amd64's ci_iunmask).
  */
 void
-xcs_spl_init(void)
+xcs_md_attach(int proposal_layout)
 {
-	struct xcs_machine *xm = &xcs_machine;
 	int bit, ipl;
 
-	memset(xm->xm_sources, 0, sizeof(xm->xm_sources));
+	xcs_sir_layout(proposal_layout);
+	for (bit = 0; bit < MAX_INTR_SOURCES; bit++)
+		xcs_source_set(bit, 0, NULL, NULL);
 #ifdef MULTIPROCESSOR
 	xcs_source_set(LIR_IPI, IPL_IPI, xcs_ipi_source, "ipi");
 	xcs_source_set(SIR_XCALL, IPL_SOFTCLOCK, xcs_softxcall, "softxcall");
@@ -133,17 +164,30 @@ xcs_spl_init(void)
 	xcs_source_set(SIR_NET, IPL_SOFTNET, xcs_softnet, "softnet");
 	xcs_source_set(SIR_TTY, IPL_SOFTTTY, xcs_softtty, "softtty");
 
-	xm->xm_softintr_to_ssir[SOFTINTR_CLOCK] = SIR_CLOCK;
-	xm->xm_softintr_to_ssir[SOFTINTR_NET] = SIR_NET;
-	xm->xm_softintr_to_ssir[SOFTINTR_TTY] = SIR_TTY;
+	xcs_softintr_to_ssir[SOFTINTR_CLOCK] = SIR_CLOCK;
+	xcs_softintr_to_ssir[SOFTINTR_NET] = SIR_NET;
+	xcs_softintr_to_ssir[SOFTINTR_TTY] = SIR_TTY;
 
 	for (ipl = 0; ipl < NIPL; ipl++) {
-		xm->xm_iunmask[ipl] = 0;
+		xcs_iunmask[ipl] = 0;
 		for (bit = 0; bit < MAX_INTR_SOURCES; bit++) {
-			if (xm->xm_sources[bit].is_run != NULL &&
-			    xm->xm_sources[bit].is_level > ipl)
-				xm->xm_iunmask[ipl] |= 1UL << bit;
+			if (xcs_sources[bit].is_run != NULL &&
+			    xcs_sources[bit].is_level > ipl)
+				xcs_iunmask[ipl] |= 1UL << bit;
 		}
+	}
+}
+
+/* A CPU's interrupt state at attach: IPL_NONE, the masks above. */
+void
+xcs_md_cpu_attach(struct cpu_info *ci)
+{
+	int ipl;
+
+	ci->ci_ilevel = IPL_NONE;
+	for (ipl = 0; ipl < NIPL; ipl++) {
+		ci->ci_iunmask[ipl] = xcs_iunmask[ipl];
+		ci->ci_imask[ipl] = ~xcs_iunmask[ipl];
 	}
 }
 
@@ -166,7 +210,7 @@ xcs_set_ilevel(struct cpu_info *ci, int ipl)
 
 	xcs_atomic_store(&ci->ci_ilevel, ipl);
 	if (old != ipl)
-		xcs_trace(ci, XCS_TR_SPL, old, -1, NULL, 0);
+		xcs_tr_spl(ci, old);
 }
 
 /*
@@ -174,25 +218,24 @@ xcs_set_ilevel(struct cpu_info *ci, int ipl)
  * the source's level, count the interrupt depth, call the handler.
  * Nested handlers undo what they change, so the plain increments are
  * safe against them; the atomic stores are for readers on other CPUs.
+ * What the CPU is doing, for the host's reports, is the source's name.
  */
 static void
 xcs_run_source(struct cpu_info *ci, struct xcs_intrsource *is)
 {
-	struct xcs_cpu *xc = ci->ci_xcs;
 	const char *doing;
 	int handled;
 
 	handled = ci->ci_handled_intr_level;
-	doing = xcs_atomic_load(&xc->xc_doing);
 	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth + 1);
 	xcs_atomic_store(&ci->ci_handled_intr_level, is->is_level);
-	xcs_atomic_store(&xc->xc_doing, is->is_name);
-	xcs_trace(ci, XCS_TR_INTR_B, 0, -1, is->is_name, 0);
+	doing = xcs_cpu_doing(ci, is->is_name);
+	xcs_tr_intr(ci, is->is_name);
 
 	is->is_run(ci);
 
-	xcs_trace(ci, XCS_TR_INTR_E, 0, -1, is->is_name, 0);
-	xcs_atomic_store(&xc->xc_doing, doing);
+	xcs_tr_intr_end(ci, is->is_name);
+	(void)xcs_cpu_doing(ci, doing);
 	xcs_atomic_store(&ci->ci_handled_intr_level, handled);
 	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth - 1);
 }
@@ -209,8 +252,8 @@ xcs_run_ipi(struct cpu_info *ci, struct xcs_intrsource *is, int s)
 	before = xcs_atomic_load(&ci->ci_ipending);
 	xcs_run_source(ci, is);
 	raised = xcs_atomic_load(&ci->ci_ipending) & ~before;
-	if (raised & ~xcs_machine.xm_iunmask[s])
-		XCS_STAT_INC(ci, xs_soft_deferred);
+	if (raised & ~xcs_iunmask[s])
+		xcs_count(ci, XCS_CNT_SOFT_DEFERRED);
 }
 
 /*
@@ -222,21 +265,19 @@ xcs_run_ipi(struct cpu_info *ci, struct xcs_intrsource *is, int s)
 void
 xcs_spl_lower(struct cpu_info *ci, int ipl)
 {
-	struct xcs_machine *xm = &xcs_machine;
 	struct xcs_intrsource *is;
 	u_int64_t pending, bit;
 	int n;
 
 	for (;;) {
 		xcs_set_ilevel(ci, ipl);
-		pending = xcs_atomic_load(&ci->ci_ipending) &
-		    xm->xm_iunmask[ipl];
+		pending = xcs_atomic_load(&ci->ci_ipending) & xcs_iunmask[ipl];
 		if (pending == 0)
 			return;
 
 		n = 63 - __builtin_clzl(pending);
 		bit = 1UL << n;
-		is = &xm->xm_sources[n];
+		is = &xcs_sources[n];
 
 		/*
 		 * Raise to the source's level before claiming its bit, so
@@ -265,28 +306,24 @@ void
 xcs_intr_ipi(struct cpu_info *ci)
 {
 #ifdef MULTIPROCESSOR
-	struct xcs_intrsource *is = &xcs_machine.xm_sources[LIR_IPI];
+	struct xcs_intrsource *is = &xcs_sources[LIR_IPI];
 	int s;
 
 	/* After a panic the other CPUs stop taking interrupts. */
-	if (xcs_atomic_load(&panicstr) != NULL)
+	if (xcs_panicked())
 		return;
 
 	s = xcs_ilevel(ci);
 	if (s >= IPL_IPI) {
-		XCS_STAT_INC(ci, xs_ipi_deferred);
-		xcs_trace(ci, XCS_TR_DEFER, 0, -1, NULL, 0);
+		xcs_count(ci, XCS_CNT_IPI_DEFERRED);
+		xcs_tr_defer(ci);
 		x86_atomic_setbits_u64(&ci->ci_ipending, 1UL << LIR_IPI);
 		return;
 	}
 
-	/* The stall fault, not nested in itself. */
-	if (xcs_faults.f_on && !ci->ci_xcs->xc_stalling &&
-	    xcs_fault(ci, xcs_faults.f_stall)) {
-		ci->ci_xcs->xc_stalling = 1;
-		xcs_fault_stall(ci);
-		ci->ci_xcs->xc_stalling = 0;
-	}
+	/* The stall fault. */
+	if (XCS_HOOKED(xh_ipi_arrives))
+		XCS_HOOK(xh_ipi_arrives)(ci);
 
 	xcs_set_ilevel(ci, IPL_IPI);
 	xcs_run_ipi(ci, is, s);
@@ -378,5 +415,5 @@ softintr(int si)
 
 	KASSERT(si >= 0 && si < NSOFTINTR);
 	x86_atomic_setbits_u64(&ci->ci_ipending,
-	    1UL << xcs_machine.xm_softintr_to_ssir[si]);
+	    1UL << xcs_softintr_to_ssir[si]);
 }
