@@ -17,11 +17,11 @@
  */
 
 /*
- * panic(9), __assert and the ddb hooks the kernel code expects.  A panic
- * prints the message and every CPU's state: IPL, interrupt depth,
- * pending sources and IPIs, xcall slots, and what it is running.  Tests
- * intercept panics through xcallsim.h; otherwise the program aborts, as
- * a kernel stops.
+ * The host's side of panic(9), which is sim/kern/subr_prf.c: every
+ * CPU's state (IPL, interrupt depth, pending sources and IPIs, xcall
+ * slots, what it is running), the other CPUs stopped, and the tests'
+ * intercepts (xcallsim.h); without one the program aborts, as a kernel
+ * stops.
  */
 
 #include <sys/param.h>
@@ -41,12 +41,6 @@
 
 #include "xcs.h"
 
-const char *panicstr;
-int db_active;
-long __mp_lock_spinout = 1L * INT_MAX;
-
-static char xcs_panicbuf[1024];
-static unsigned int xcs_panicking;	/* [a] */
 static xcs_panic_hook xcs_hook;
 static void *xcs_hook_arg;
 static xcs_panic_hook xcs_stop_hook;
@@ -92,13 +86,6 @@ const char *
 xcs_panic_message(void)
 {
 	return (xcs_atomic_load(&panicstr));
-}
-
-void
-xcs_panic_reset(void)
-{
-	xcs_atomic_store(&panicstr, NULL);
-	xcs_atomic_store(&xcs_panicking, 0);
 }
 
 /*
@@ -215,70 +202,40 @@ xcs_panic_stop_others(void)
 		xcs_cpu_kick(&xm->xm_cpus[n]);
 }
 
+/*
+ * The host's part of the first panic (a hypercall of panic()), whose
+ * message the kernel has printed: the state of every CPU, the trace,
+ * replay frozen where it is, the other CPUs stopped, and the test's
+ * intercept, if it has one.
+ */
 void
-panic(const char *fmt, ...)
+xcs_panic_host(struct cpu_info *ci, const char *msg)
 {
-	struct cpu_info *ci = xcs_curcpu_tls;
-	va_list ap;
+	xcs_dump_cpus();
+	xcs_trace(ci, XCS_TR_PANIC, 0, -1, NULL, 0);
+	xcs_replay_freeze(ci);
+	xcs_trace_panic();
+	xcs_panic_stop_others();
+	if (xcs_hook != NULL)
+		xcs_hook(msg, xcs_hook_arg);
+	else
+		xcs_trace_final();
+}
 
-	/*
-	 * The first panic owns the buffer; a later one only reports.  The
-	 * message is complete before the store publishes panicstr.
-	 */
-	if (xcs_atomic_cas(&xcs_panicking, 0, 1) == 0) {
-		va_start(ap, fmt);
-		vsnprintf(xcs_panicbuf, sizeof(xcs_panicbuf), fmt, ap);
-		va_end(ap);
-		xcs_atomic_store(&panicstr, xcs_panicbuf);
-		fprintf(stderr, "panic: %s\n", xcs_panicbuf);
-		if (ci != NULL)
-			fprintf(stderr, "Stopped at cpu%u, %s\n", ci->ci_cpuid,
-			    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)));
-		xcs_dump_cpus();
-		xcs_trace(ci, XCS_TR_PANIC, 0, -1, NULL, 0);
-		xcs_replay_freeze(ci);
-		xcs_trace_panic();
-		xcs_panic_stop_others();
-		if (xcs_hook != NULL)
-			xcs_hook(xcs_panicbuf, xcs_hook_arg);
-		else
-			xcs_trace_final();
-	} else {
-		fprintf(stderr, "panic on cpu%d during panic: ",
-		    ci != NULL ? (int)ci->ci_cpuid : -1);
-		va_start(ap, fmt);
-		vfprintf(stderr, fmt, ap);
-		va_end(ap);
-		fprintf(stderr, "\n");
-	}
-
+/*
+ * The panicking CPU stops: back to its job's frame if a test
+ * intercepts panics, else the process ends, as the kernel would.
+ */
+void
+xcs_panic_halt(struct cpu_info *ci)
+{
 	if (xcs_hook == NULL || ci == NULL)
 		abort();
 	xcs_cpu_abandon(ci);
 }
 
-void
-__assert(const char *t, const char *f, int l, const char *e)
-{
-	panic("kernel %sassertion \"%s\" failed: file \"%s\", line %d",
-	    t, e, f, l);
-}
-
 int
-db_printf(const char *fmt, ...)
+xcs_console_vprintf(const char *fmt, va_list ap)
 {
-	va_list ap;
-	int rv;
-
-	va_start(ap, fmt);
-	rv = vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	return (rv);
-}
-
-/* There is no debugger to enter: show the machine and carry on. */
-void
-db_enter(void)
-{
-	xcs_dump_cpus();
+	return (vfprintf(stderr, fmt, ap));
 }

@@ -199,7 +199,6 @@ int	xcs_trap_stack_attach(void);
 void	xcs_trap_stack_detach(void);
 
 /* panic.c */
-void	xcs_panic_reset(void);
 __attribute__((__noreturn__)) void xcs_panic_stop(struct cpu_info *);
 void	xcs_dump_cpu(FILE *, struct cpu_info *);
 const char *xcs_fn_name(void *, char *, size_t);

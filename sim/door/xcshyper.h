@@ -77,8 +77,17 @@ void	xcs_check_cpu(const struct cpu_info *, const char *);
 int	xcs_cpu_ring(struct cpu_info *, struct cpu_info *);
 /* What ci is doing now, for the host's reports; returns what it was. */
 const char *xcs_cpu_doing(struct cpu_info *, const char *);
-/* Print every CPU's state (splassert_ctl 2 and 3). */
+/* Print every CPU's state (splassert_ctl 2 and 3, ddb). */
 void	xcs_dump_cpus(void);
+/* The console: the host's standard error. */
+int	xcs_console_vprintf(const char *, __builtin_va_list);
+/*
+ * panic(9)'s host part, once its message is out: the state dump, the
+ * other CPUs stopped, the test's intercept.  Then the panicking CPU
+ * halts: back to its job if a test intercepts, else the process ends.
+ */
+void	xcs_panic_host(struct cpu_info *, const char *);
+__attribute__((__noreturn__)) void xcs_panic_halt(struct cpu_info *);
 /* Wake ci if it waits in xcs_cpu_wait_ns(). */
 void	xcs_cpu_kick(struct cpu_info *);
 /* Stop here if another CPU has panicked. */
@@ -121,6 +130,8 @@ void	xcs_spl_lower(struct cpu_info *, int);
 
 /* The kernel's panicstr; non-NULL once any CPU has panicked. */
 extern const char *panicstr;
+/* A new machine: nobody has panicked yet. */
+void	xcs_panic_reset(void);
 
 /*
  * Whether any CPU has panicked.  The acquire load pairs with panic()'s

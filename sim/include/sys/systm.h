@@ -39,6 +39,8 @@ __attribute__((__noreturn__, __format__(__printf__, 1, 2)))
 void	panic(const char *, ...);
 int	printf(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
+int	vsnprintf(char *, size_t, const char *, __builtin_va_list)
+	    __attribute__((__format__(__printf__, 3, 0)));
 int	db_printf(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 void	db_enter(void);
