@@ -56,7 +56,6 @@
 
 #include "xcs.h"
 
-#define XCS_FUTEX_PRIVATE	128	/* FUTEX_PRIVATE_FLAG */
 
 struct xcs_machine xcs_machine;
 unsigned int xcs_booted;

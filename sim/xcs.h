@@ -35,6 +35,8 @@
 
 #include "xcallsim.h"
 
+#define XCS_FUTEX_PRIVATE	128	/* FUTEX_PRIVATE_FLAG */
+
 /* What a simulated CPU is doing, as far as a sender of an IPI cares. */
 #define XCS_RUNNING	0	/* executing: an IPI needs a signal */
 #define XCS_POLLING	1	/* spinning on its doorbell: set the bit */
@@ -274,6 +276,15 @@ void	xcs_replay_spin(struct cpu_info *);
 int	xcs_replay_wait(struct cpu_info *, int (*)(void *), void *, int);
 void	xcs_replay_resume(struct cpu_info *);
 __attribute__((__noreturn__)) void xcs_replay_deadlock(struct cpu_info *);
+
+/* waitfor.c: an edge gives the CPU that CPU n waits for, or -1. */
+typedef int (*xcs_wf_edge)(unsigned int, void *, const char **);
+unsigned int xcs_wf_path(unsigned int, xcs_wf_edge, void *, unsigned int *,
+	    unsigned int, int *);
+int	xcs_wf_waits_for(struct cpu_info *, int, const char **);
+void	xcs_wf_describe(FILE *, struct cpu_info *, int);
+int	xcs_wf_chain(FILE *, xcs_wf_edge, void *);
+void	xcs_wf_print_cause(FILE *);
 
 /* trace.c */
 #define XCS_TRACE_MAX		(1U << 20)	/* events per CPU */

@@ -18,7 +18,8 @@ command -v nm >/dev/null || { echo "SKIP: no nm"; exit 77; }
 work=$(mktemp -d /tmp/xcallsim-domain.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# What the compiler or the C runtime supplies to any object.
+# What the compiler or the C runtime supplies to any object; a
+# sanitizer's own calls (__tsan_*, __asan_*, ...) are left out below.
 cat >"$work/runtime" <<'EOF'
 _GLOBAL_OFFSET_TABLE_
 __stack_chk_fail
@@ -70,6 +71,7 @@ symbol_rule() {
 	for o in "$@"; do
 		nm -u "$o" | awk '{ print $NF }' | sort -u |
 		    comm -23 - "$work/named" |
+		    grep -v -E '^__(asan|lsan|tsan|ubsan|sanitizer)_' |
 		    sed "s|^|$(basename "$o"): names |;
 		    s|\$|, which no kernel header or the door declares|"
 	done
