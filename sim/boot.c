@@ -48,21 +48,12 @@ static int xcs_parts_ran;	/* stopping a machine that ran */
 
 static void	xcs_cpus_stop(void);
 
+/* The host's side of CPU n: its thread's state and its kernel thread. */
 static void
 xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 {
-	struct xcs_machine *xm = &xcs_machine;
-
-	ci->ci_self = ci;
-	ci->ci_next = (n + 1 < xm->xm_ncpus) ? ci + 1 : NULL;
-	ci->ci_cpuid = n;
 	ci->ci_xcs = xc;
 	ci->ci_curproc = &xc->xc_proc;
-	ci->ci_flags = CPUF_PRESENT | CPUF_RUNNING;
-	if (n == 0)
-		ci->ci_flags |= CPUF_PRIMARY;
-	xcs_md_cpu_attach(ci);
-
 	xc->xc_ci = ci;
 	xc->xc_state = XCS_RUNNING;
 	xc->xc_doing = n == 0 ? "process" : "idle";
@@ -140,7 +131,7 @@ xcs_part_memory_stop(void)
 	struct xcs_machine *xm = &xcs_machine;
 
 	xcs_cpus_lo = xcs_cpus_hi = NULL;
-	cpu_info_list = NULL;
+	xcs_md_cpus(NULL, 0);
 	free(xm->xm_cpus);
 	free(xm->xm_xcs);
 	memset(xm, 0, sizeof(*xm));
@@ -186,9 +177,9 @@ xcs_part_cpus(const struct xcs_config *cfg)
 	xcs_md_attach(cfg->xc_sir_layout == XCS_SIR_PROPOSAL);
 	xcs_hooks.xh_count = xcs_cpu_count;
 	xcs_panic_reset();
+	xcs_md_cpus(xm->xm_cpus, xm->xm_ncpus);
 	for (n = 0; n < xm->xm_ncpus; n++)
 		xcs_cpu_init(&xm->xm_cpus[n], &xm->xm_xcs[n], n);
-	cpu_info_list = &xm->xm_cpus[0];
 	xm->xm_xcs[0].xc_thread = xcs_boot_thread = pthread_self();
 	xm->xm_xcs[0].xc_tid = (int)gettid();
 	xcs_curcpu_tls = &xm->xm_cpus[0];

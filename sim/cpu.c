@@ -59,7 +59,6 @@
 
 struct xcs_machine xcs_machine;
 unsigned int xcs_booted;
-struct cpu_info *cpu_info_list;
 char *xcs_cpus_lo, *xcs_cpus_hi;
 
 __thread struct cpu_info *xcs_curcpu_tls
@@ -94,18 +93,6 @@ xcs_not_a_cpu(const char *what)
 	abort();
 }
 
-int
-xcs_is_cpu(const struct cpu_info *ci)
-{
-	struct xcs_machine *xm = &xcs_machine;
-	size_t off;
-
-	if ((const char *)ci < xcs_cpus_lo || (const char *)ci >= xcs_cpus_hi)
-		return (0);
-	off = (size_t)((const char *)ci - xcs_cpus_lo);
-	return (off % sizeof(*ci) == 0 && off / sizeof(*ci) < xm->xm_ncpus);
-}
-
 /* The CPU whose cpu_info holds address p, or NULL. */
 struct cpu_info *
 xcs_cpu_holding(const void *p)
@@ -130,6 +117,18 @@ xcs_cpu_doing(struct cpu_info *ci, const char *doing)
 	return (was);
 }
 
+/*
+ * Whether a CPU doing this runs xcalls: in the soft interrupt of the
+ * current glue, or in the IPI handler, which the earlier glue's
+ * dispatch runs from.  The names are the kernel's sources'.
+ */
+int
+xcs_doing_xcalls(const char *doing)
+{
+	return (doing != NULL && (strcmp(doing, "softxcall") == 0 ||
+	    strcmp(doing, "ipi") == 0));
+}
+
 /* The kernel's counters (the xh_count hook), in the CPU's stats. */
 void
 xcs_cpu_count(struct cpu_info *ci, int what)
@@ -148,18 +147,6 @@ xcs_cpu_count(struct cpu_info *ci, int what)
 		XCS_STAT_INC(ci, xs_soft_deferred);
 		break;
 	}
-}
-
-/* Kernel calls given something that is not a booted CPU panic. */
-void
-xcs_check_cpu(const struct cpu_info *ci, const char *func)
-{
-	struct cpu_info *self = curcpu();
-
-	if (!xcs_is_cpu(ci))
-		panic("%s: cpu%u at %s: %p is not the cpu_info of a booted "
-		    "CPU", func, self->ci_cpuid,
-		    xcs_ipl_name(self->ci_ilevel), ci);
 }
 
 /*

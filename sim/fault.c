@@ -302,15 +302,13 @@ xcs_faults_fini(void)
 	xcs_hooks.xh_post_done = NULL;
 }
 
-/* Seed CPU n's generator: splitmix64 of the seed and n. */
+/* Seed CPU n's generator: splitmix64's n + 1st value from the seed. */
 void
 xcs_faults_seed(struct xcs_cpu *xc, unsigned int n)
 {
-	uint64_t z = xcs_faults.f_seed + 0x9e3779b97f4a7c15ULL * (n + 1);
+	uint64_t state = xcs_faults.f_seed + XCS_SPLITMIX_GAMMA * n;
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	xc->xc_rng = (z ^ (z >> 31)) | 1;
+	xc->xc_rng = xcs_splitmix64(&state) | 1;
 }
 
 /*

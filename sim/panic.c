@@ -165,8 +165,7 @@ xcs_dump_cpu(FILE *f, struct cpu_info *ci)
 	    xcs_atomic_load(&ci->ci_ipis), xcs_state_names[state],
 	    doing != NULL ? doing : "?");
 #ifdef MULTIPROCESSOR
-	if (doing != NULL && (strcmp(doing, "softxcall") == 0 ||
-	    strcmp(doing, "ipi") == 0) &&
+	if (xcs_doing_xcalls(doing) &&
 	    xcs_atomic_load(&xc->xc_last_func) != NULL) {
 		fprintf(f, " (last xcall taken: ");
 		xcs_print_fn(f, xcs_atomic_load(&xc->xc_last_func));

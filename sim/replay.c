@@ -101,15 +101,11 @@ xcs_replay_check(const struct xcs_config *cfg)
 	return (0);
 }
 
-/* splitmix64: the scheduler's own generator, apart from the faults'. */
+/* The scheduler's own generator, apart from the faults'. */
 static uint64_t
 xcs_rp_random(struct xcs_replay *xr)
 {
-	uint64_t z = (xr->xr_rng += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return (z ^ (z >> 31));
+	return (xcs_splitmix64(&xr->xr_rng));
 }
 
 /* Random distinct priorities depth .. depth + n - 1, and change points. */

@@ -326,8 +326,7 @@ xcs_wd_ipi_on_its_way(struct cpu_info *ci)
 	    (xcs_atomic_load(&ci->ci_ipending) & want) != 0)
 		return (1);
 	/* In the middle of a dispatch pass, it will get there. */
-	return (doing != NULL && (strcmp(doing, "softxcall") == 0 ||
-	    strcmp(doing, "ipi") == 0));
+	return (xcs_doing_xcalls(doing));
 }
 
 /*

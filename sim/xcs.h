@@ -129,6 +129,23 @@ extern struct xcs_machine xcs_machine;
 extern char *xcs_cpus_lo, *xcs_cpus_hi;	/* the cpu_info array */
 extern unsigned int xcs_booted;		/* [a] */
 
+/*
+ * splitmix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number
+ * generators", OOPSLA 2014): the next value of the sequence whose
+ * state is *state.
+ */
+#define XCS_SPLITMIX_GAMMA	0x9e3779b97f4a7c15ULL
+
+static inline uint64_t
+xcs_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += XCS_SPLITMIX_GAMMA);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return (z ^ (z >> 31));
+}
+
 /* Counters: atomic increments, from any CPU or handler. */
 #define XCS_STAT_INC(_ci, _field)					\
 	((void)xcs_atomic_add_nv(&(_ci)->ci_xcs->xc_stats._field, 1))
@@ -136,9 +153,9 @@ extern unsigned int xcs_booted;		/* [a] */
 /* cpu.c */
 void	xcs_cpu_kick(struct cpu_info *);
 void	xcs_cpu_wait(struct cpu_info *, int (*)(void *), void *, int);
-int	xcs_is_cpu(const struct cpu_info *);
 struct cpu_info *xcs_cpu_holding(const void *);
 void	xcs_cpu_count(struct cpu_info *, int);
+int	xcs_doing_xcalls(const char *);
 __attribute__((__noreturn__)) void xcs_cpu_abandon(struct cpu_info *);
 void	xcs_cpu_check_panic(struct cpu_info *);
 void	xcs_cpu_reset_intr(struct cpu_info *);

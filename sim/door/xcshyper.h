@@ -67,8 +67,6 @@ void	xcs_cpu_busy_cycle(void);
  */
 void	xcs_cpu_wait_ns(struct cpu_info *, int (*)(void *), void *, int,
 	    u_int64_t);
-/* A panic naming func unless ci is the cpu_info of a booted CPU. */
-void	xcs_check_cpu(const struct cpu_info *, const char *);
 /*
  * Ring ci's doorbell for an IPI that self has just made pending: a
  * signal for a running CPU, a futex wake for a halted one, nothing for
@@ -113,11 +111,17 @@ const char *xcs_ipl_name(int);
 /*
  * The machine's interrupt model: where the soft sources sit (the
  * committed layout, or dlg's proposal), whether the MI code is of the
- * earlier, softintr generation, and each CPU's interrupt state.
+ * earlier, softintr generation.
  */
 void	xcs_md_attach(int);
 void	xcs_md_glue(int);
-void	xcs_md_cpu_attach(struct cpu_info *);
+/*
+ * The host's array of cpu_info, for cpu_info_list (NULL and 0 at
+ * shutdown); a kernel call given a pointer that is no booted CPU's
+ * cpu_info panics naming func.
+ */
+void	xcs_md_cpus(struct cpu_info *, u_int);
+void	xcs_check_cpu(const struct cpu_info *, const char *);
 
 /*
  * An IPI arrives at ci, from the host's signal or from ci noticing its
