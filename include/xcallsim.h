@@ -63,7 +63,7 @@ struct xcs_config {
 	unsigned int	xc_watchdog_ms;	/* stall timeout; 0 turns it off */
 	int		xc_watchdog_panic; /* panic the stuck CPU, not report */
 	int		xc_watchdog_resend; /* resend an IPI found dropped */
-	const char	*xc_faults;	/* fault injection; see below */
+	const char	*xc_faults;	/* XCALLSIM_FAULTS, xcallsim(3) */
 	unsigned int	xc_trace_events; /* per-CPU trace ring; 0 is off */
 	const char	*xc_trace_file;	/* Chrome trace written at shutdown */
 	int		xc_replay;	/* run under the seeded scheduler */
@@ -92,29 +92,10 @@ struct xcs_stats {
 
 /*
  * Fill in the defaults: 2 CPUs, halt when idle, SIGUSR1, auto glue, a
- * 5 s watchdog that reports, no faults.  XCALLSIM_WATCHDOG in the
- * environment ("ms[,panic][,resend]", "0" for off) changes the watchdog
- * defaults, XCALLSIM_FAULTS the fault specification.
- *
- * Faults, seeded per CPU, each with a probability P per chance:
- * "seed=N,drop=P,delay=P[:us],dup=P,early=P,spurious=P,stall=P[:IPL[:us]]"
- * drops an xcall IPI, delays ringing it by up to us microseconds, sends
- * it twice, sends one before the xcall is in its slot, sends one to a
- * CPU with empty slots, or makes a CPU taking an IPI sit at IPL for us
- * microseconds first.  Dropped IPIs are for the watchdog to find.
- * "sihold=P[:us]" holds the MI softintr lock longer; "raise=P[:IPL]"
- * makes a cpu_xcall() to another CPU post at a random IPL above its
- * caller's, up to IPL (IPL_HIGH by default), until it has sent the IPI;
- * "widen=P[:us]" stops a dispatch pass for up to us microseconds (100)
- * right after it touches a slot, through hardware watchpoints
- * (perf_event_open(2)), so between a plain load of a slot and the store
- * that clears it; under replay it offers the scheduler a switch there
- * instead.
- *
- * The trace keeps each CPU's last xc_trace_events events (1024 by
- * default, rounded up to a power of two; 0 turns it off).  XCALLSIM_TRACE
- * is "off", a number of events, or a file to write the Chrome trace to
- * at shutdown ("trace.json[,events]"; 65536 events per CPU by default).
+ * 5 s watchdog that reports, no faults, a trace of 1024 events per CPU;
+ * then the XCALLSIM_WATCHDOG, XCALLSIM_FAULTS, XCALLSIM_TRACE and
+ * XCALLSIM_REPLAY variables of the environment, whose grammars are in
+ * xcallsim(3), ENVIRONMENT.
  */
 void	xcs_config_init(struct xcs_config *);
 
