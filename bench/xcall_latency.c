@@ -1179,33 +1179,42 @@ xcall_modes(unsigned int ncpus, enum xcs_idle idle, int first)
 	}
 }
 
-int
-main(int argc, char *argv[])
-{
-	static const char *const floor_names[] = {
-		"pingpong", "sig-spin", "sig-halt", "sig-futex", "futex-wake",
-		"mailbox"
-	};
-	unsigned int ncpus[16] = { 2, 4, 8, 64, 256 }, nn = 5, i, f, cores;
-	char *list, *tok, *plot = NULL;
-	double boot_ms = 0, load;
-	int ch, idle, boot256 = 1, idle_first = XCS_IDLE_HALT;
-	int idle_last = XCS_IDLE_POLL;
-	FILE *plotf = NULL;
+/* What the command line asks for, besides the globals it sets. */
+struct options {
+	unsigned int	 o_ncpus[16];	/* -n: the broadcasts' CPU counts */
+	unsigned int	 o_nn;
+	char		*o_plot;	/* -P: the CDF plot's file */
+	int		 o_boot256;	/* no -B: time a 256-CPU boot */
+	int		 o_idle_first;	/* -I: the idle modes to run */
+	int		 o_idle_last;
+};
 
+static void
+parse_options(int argc, char *argv[], struct options *o)
+{
+	static const unsigned int ncpus[] = { 2, 4, 8, 64, 256 };
+	char *list, *tok;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	memcpy(o->o_ncpus, ncpus, sizeof(ncpus));
+	o->o_nn = nitems(ncpus);
+	o->o_boot256 = 1;
+	o->o_idle_first = XCS_IDLE_HALT;
+	o->o_idle_last = XCS_IDLE_POLL;
 	while ((ch = getopt(argc, argv, "BchI:i:jm:n:P:t:w:")) != -1) {
 		switch (ch) {
 		case 'B':
-			boot256 = 0;
+			o->o_boot256 = 0;
 			break;
 		case 'c':
 			csv = 1;
 			break;
 		case 'I':
 			if (strcmp(optarg, "halt") == 0)
-				idle_last = XCS_IDLE_HALT;
+				o->o_idle_last = XCS_IDLE_HALT;
 			else if (strcmp(optarg, "poll") == 0)
-				idle_first = XCS_IDLE_POLL;
+				o->o_idle_first = XCS_IDLE_POLL;
 			else if (strcmp(optarg, "both") != 0)
 				errx(1, "-I %s: want halt, poll or both",
 				    optarg);
@@ -1214,7 +1223,7 @@ main(int argc, char *argv[])
 			mode_mask = parse_modes(optarg);
 			break;
 		case 'P':
-			plot = optarg;
+			o->o_plot = optarg;
 			break;
 		case 'i':
 			iterations = number(optarg, "-i", 100, 10000000);
@@ -1223,13 +1232,14 @@ main(int argc, char *argv[])
 			json = 1;
 			break;
 		case 'n':
-			nn = 0;
+			o->o_nn = 0;
 			list = optarg;
 			while ((tok = strsep(&list, ",")) != NULL) {
-				if (nn == nitems(ncpus))
+				if (o->o_nn == nitems(o->o_ncpus))
 					errx(1, "-n: at most %zu counts",
-					    nitems(ncpus));
-				ncpus[nn++] = number(tok, "-n", 2, 256);
+					    nitems(o->o_ncpus));
+				o->o_ncpus[o->o_nn++] = number(tok, "-n", 2,
+				    256);
 			}
 			break;
 		case 't':
@@ -1248,9 +1258,25 @@ main(int argc, char *argv[])
 		usage(1);
 	if (json && csv)
 		errx(1, "-c and -j: choose one output format");
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const floor_names[] = {
+		"pingpong", "sig-spin", "sig-halt", "sig-futex", "futex-wake",
+		"mailbox"
+	};
+	struct options o;
+	unsigned int i, f, cores;
+	double boot_ms = 0, load;
+	FILE *plotf = NULL;
+	int idle;
+
+	parse_options(argc, argv, &o);
 	/* Open the plot first: a bad path fails before minutes of work. */
-	if (plot != NULL && (plotf = fopen(plot, "w")) == NULL)
-		err(1, "%s", plot);
+	if (o.o_plot != NULL && (plotf = fopen(o.o_plot, "w")) == NULL)
+		err(1, "%s", o.o_plot);
 	if ((samples = calloc(iterations, sizeof(*samples))) == NULL ||
 	    (floor_samples = calloc(iterations, sizeof(*samples))) == NULL)
 		err(1, NULL);
@@ -1261,12 +1287,12 @@ main(int argc, char *argv[])
 	for (f = 0; f < nitems(floor_names); f++)
 		floor_run(next_result(), f, floor_names[f]);
 	floor_membarrier(next_result(), cores > 1 ? cores - 1 : 1);
-	for (idle = idle_first; idle <= idle_last; idle++) {
+	for (idle = o.o_idle_first; idle <= o.o_idle_last; idle++) {
 		xcall_modes(2, idle, 1);
-		for (i = 0; i < nn; i++) {
-			if (ncpus[i] != 2 && (idle == XCS_IDLE_HALT ||
-			    ncpus[i] <= cores * 4))
-				xcall_modes(ncpus[i], idle, 0);
+		for (i = 0; i < o.o_nn; i++) {
+			if (o.o_ncpus[i] != 2 && (idle == XCS_IDLE_HALT ||
+			    o.o_ncpus[i] <= cores * 4))
+				xcall_modes(o.o_ncpus[i], idle, 0);
 		}
 		if ((mode_mask & (1U << MODE_THROUGHPUT)) == 0)
 			continue;
@@ -1274,7 +1300,7 @@ main(int argc, char *argv[])
 		if (cores + 1 > 2)
 			throughput_run(next_result(), cores + 1, cores, idle);
 	}
-	if (boot256)
+	if (o.o_boot256)
 		boot_ms = boot256_ms();
 	host_check(load, cores);
 	print_results();
@@ -1282,7 +1308,7 @@ main(int argc, char *argv[])
 	if (plotf != NULL) {
 		plot_svg(plotf);
 		if (fclose(plotf) != 0)
-			err(1, "%s", plot);
+			err(1, "%s", o.o_plot);
 	}
 	return (0);
 }

@@ -156,8 +156,9 @@ xcs_env_trace(const char *name, const char *env, struct xcs_config *cfg)
 static void
 xcs_env_replay(const char *name, const char *env, struct xcs_config *cfg)
 {
-	static const char *const what[] = { "a seed", "a depth", "a step "
-	    "count" };
+	static const char *const what[] = {
+		"a seed", "a depth", "a step count"
+	};
 	unsigned long long v[3];
 	const char *item = env;
 	size_t i, len;
