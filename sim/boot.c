@@ -174,6 +174,13 @@ xcs_part_cpus(const struct xcs_config *cfg)
 	struct xcs_machine *xm = &xcs_machine;
 	unsigned int n;
 
+	/* The two sides must agree on the door, as rumpuser_init checks. */
+	if (xcs_kern_version() != XCSHYPER_VERSION) {
+		xcs_seterr("xcs_boot: the kernel side was built with version "
+		    "%d of xcshyper.h, the host side with %d: rebuild both",
+		    xcs_kern_version(), XCSHYPER_VERSION);
+		return (EINVAL);
+	}
 	xcs_md_attach(cfg->xc_sir_layout == XCS_SIR_PROPOSAL);
 	xcs_hooks.xh_count = xcs_cpu_count;
 	xcs_panic_reset();

@@ -35,8 +35,8 @@ include_rule() {
 		dir=$(dirname "$f")
 		grep -n '^[[:space:]]*#[[:space:]]*include' "$f" |
 		while IFS= read -r line; do
-			inc=$(printf '%s\n' "$line" |
-			    sed -E 's/^[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*//')
+			inc=$(printf '%s\n' "$line" | sed -E \
+			    's/^[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*//')
 			case $inc in
 			\<sys/*\>|\<machine/*\>|'"xcshyper.h"')
 				continue ;;
@@ -84,8 +84,8 @@ if [ -z "$(include_rule "$work/kern/bad.c")" ]; then
 	echo "kernel_domain: the include rule let <pthread.h> through"
 	exit 1
 fi
-printf 'int xcs_faults_init(void);\nint f(void) { return xcs_faults_init(); }\n' \
-    >"$work/bad_sym.c"
+printf '%s\n' 'int xcs_faults_init(void);' \
+    'int f(void) { return (xcs_faults_init()); }' >"$work/bad_sym.c"
 "$cc" -c -o "$work/bad_sym.o" "$work/bad_sym.c" || exit 1
 if [ -z "$(symbol_rule "$work/bad_sym.o")" ]; then
 	echo "kernel_domain: the symbol rule let xcs_faults_init through"

@@ -1,4 +1,4 @@
-/*	xcallsim: sim/door/xcshyper.h, where the kernel and the host meet	*/
+/*	xcallsim: sim/door/xcshyper.h, where kernel and host meet	*/
 
 /*
  * Copyright (c) 2026 The xcallsim developers
@@ -102,7 +102,8 @@ void	*xcs_mem_alloc(size_t, int);
 void	xcs_mem_free(void *);
 
 /*
- * Upcalls, implemented by the kernel domain.
+ * Upcalls, implemented by the kernel domain.  The host's boot refuses a
+ * kernel domain built against another version of this header.
  */
 
 /* "IPL_SOFTCLOCK" for IPL_SOFTCLOCK; "IPL_?" for what is no IPL. */
@@ -126,11 +127,13 @@ void	xcs_check_cpu(const struct cpu_info *, const char *);
 /*
  * An IPI arrives at ci, from the host's signal or from ci noticing its
  * doorbell; xcs_doorbell takes one if ci_ipis has any and the IPL
- * allows.  Lowering the IPL runs what it unmasks.
+ * allows.
  */
 void	xcs_intr_ipi(struct cpu_info *);
 void	xcs_doorbell(struct cpu_info *);
-void	xcs_spl_lower(struct cpu_info *, int);
+
+/* The XCSHYPER_VERSION the kernel domain was built with. */
+int	xcs_kern_version(void);
 
 /* The kernel's panicstr; non-NULL once any CPU has panicked. */
 extern const char *panicstr;

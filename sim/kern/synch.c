@@ -24,8 +24,9 @@
  * sleeping CPU.  sleep_setup() publishes the wait channel in p_wchan;
  * wakeup_n() finds sleepers by scanning the CPUs (at most 256) and
  * claims each with a compare-and-swap of p_wchan to NULL, then kicks its
- * CPU (xcs_cpu_kick, a hypercall).  No lock is taken, so wakeups work from inside IPI and
- * xcall handlers, where a mutex or pthread_cond would not be safe.  The
+ * CPU (xcs_cpu_kick, a hypercall).  No lock is taken, so wakeups work
+ * from inside IPI and xcall handlers, where a mutex or pthread_cond
+ * would not be safe.  The
  * channel is only compared, never dereferenced: cond_signal() may run
  * after the waiter has returned and its stack is gone.
  */

@@ -101,7 +101,8 @@ xcs_fuzz_check(void)
 	    "more CPU counts than room");
 	for (i = 0; i < xcs_fuzz_opts.o_nn; i++)
 		xcs_fuzz_assert(xcs_fuzz_opts.o_ncpus[i] >= 2 &&
-		    xcs_fuzz_opts.o_ncpus[i] <= 256, "a CPU count out of range");
+		    xcs_fuzz_opts.o_ncpus[i] <= 256,
+		    "a CPU count out of range");
 }
 #else
 #error "XCS_FUZZ_TORTURE or XCS_FUZZ_BENCH"

@@ -38,6 +38,12 @@ struct cpu_info *cpu_info_list;
 static struct cpu_info *xcs_cpus;	/* the array, xcs_ncpus long */
 static u_int xcs_ncpus;
 
+int
+xcs_kern_version(void)
+{
+	return (XCSHYPER_VERSION);
+}
+
 void
 xcs_md_cpus(struct cpu_info *cpus, u_int ncpus)
 {

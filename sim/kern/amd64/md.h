@@ -19,8 +19,9 @@
 #ifndef _XCS_AMD64_MD_H_
 #define _XCS_AMD64_MD_H_
 
-/* intr.c: a CPU's interrupt state at attach. */
+/* intr.c: a CPU's interrupt state at attach; lowering its IPL. */
 void	xcs_md_cpu_attach(struct cpu_info *);
+void	xcs_spl_lower(struct cpu_info *, int);
 
 /* ipi.c: the IPI source's handler, and one xcall dispatch pass. */
 void	xcs_ipi_source(struct cpu_info *);
