@@ -65,31 +65,6 @@ xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 }
 
 /*
- * Attach xcalls to every CPU and pick the glue: a softintr handle left
- * in xci_softintr means the MI code is of the earlier generation.
- */
-static void
-xcs_xcall_attach(void)
-{
-#ifdef MULTIPROCESSOR
-	struct xcs_machine *xm = &xcs_machine;
-	struct cpu_info *ci;
-	CPU_INFO_ITERATOR cii;
-	int softintr = 0;
-
-	CPU_INFO_FOREACH(cii, ci) {
-		cpu_xcall_establish(ci);
-		if (ci->ci_xcall.xci_softintr != NULL)
-			softintr = 1;
-	}
-	xm->xm_glue = xm->xm_config.xc_glue;
-	if (xm->xm_glue == XCS_GLUE_AUTO)
-		xm->xm_glue = softintr ? XCS_GLUE_SOFTINTR : XCS_GLUE_SOFTCLOCK;
-	xcs_md_glue(xm->xm_glue == XCS_GLUE_SOFTINTR);
-#endif
-}
-
-/*
  * The cpu_info array and the machine's own per-CPU state, and the
  * settings the machine keeps from the configuration.
  */
@@ -230,8 +205,18 @@ xcs_part_traps_stop(void)
 static int
 xcs_part_kernel(const struct xcs_config *cfg)
 {
-	softintr_init();
-	xcs_xcall_attach();
+	struct xcs_machine *xm = &xcs_machine;
+	int earlier;
+
+	/*
+	 * The glue: a softintr handle left in xci_softintr means the MI
+	 * code is of the earlier generation.
+	 */
+	earlier = xcs_kern_attach();
+	xm->xm_glue = xm->xm_config.xc_glue;
+	if (xm->xm_glue == XCS_GLUE_AUTO)
+		xm->xm_glue = earlier ? XCS_GLUE_SOFTINTR : XCS_GLUE_SOFTCLOCK;
+	xcs_md_glue(xm->xm_glue == XCS_GLUE_SOFTINTR);
 	return (0);
 }
 

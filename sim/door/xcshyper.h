@@ -132,6 +132,13 @@ void	xcs_check_cpu(const struct cpu_info *, const char *);
 void	xcs_intr_ipi(struct cpu_info *);
 void	xcs_doorbell(struct cpu_info *);
 
+/*
+ * The kernel's own start, with the CPUs attached: softintr_init(), then
+ * cpu_xcall_establish() on each CPU.  Returns whether the MI code is of
+ * the earlier generation (it established a softintr per CPU).
+ */
+int	xcs_kern_attach(void);
+
 /* The XCSHYPER_VERSION the kernel domain was built with. */
 int	xcs_kern_version(void);
 

@@ -36,6 +36,15 @@
 #include "xcshyper.h"
 #include "md.h"
 
+/* The earlier glue: dispatch from the IPI handler.  Set at attach. */
+static int xcs_glue_softintr;
+
+void
+xcs_md_glue(int softintr)
+{
+	xcs_glue_softintr = softintr;
+}
+
 #ifdef MULTIPROCESSOR
 
 static void	x86_64_ipi_nop(struct cpu_info *);
@@ -45,15 +54,6 @@ void (*ipifunc[X86_NIPI])(struct cpu_info *) = {
 	[1] = x86_64_ipi_nop,		/* X86_IPI_NOP */
 	[11] = x86_64_ipi_xcall,	/* X86_IPI_XCALL */
 };
-
-/* The earlier glue: dispatch from the IPI handler.  Set at attach. */
-static int xcs_glue_softintr;
-
-void
-xcs_md_glue(int softintr)
-{
-	xcs_glue_softintr = softintr;
-}
 
 static void
 x86_64_ipi_nop(struct cpu_info *ci)
