@@ -147,10 +147,23 @@ int	xcs_cpu_run(unsigned int, void (*)(void *), void *);
 int	xcs_quiesce(unsigned int);
 
 /*
- * The host thread id (gettid(2)) of CPU n's thread, or -1: benchmarks
- * read /proc with it to know that a halted CPU is really asleep.
+ * The host thread id of CPU n's thread, or -1: benchmarks ask
+ * xcs_host_thread_asleep() with it whether a halted CPU really sleeps.
  */
 int	xcs_cpu_host_tid(unsigned int);
+
+/*
+ * What the host can tell about this process, each -1 where this host
+ * cannot (xcs_host_name says which backend was built): whether host
+ * thread tid is asleep in the host's kernel (1) or not (0), the
+ * resident set in KiB, the number of threads and of open descriptors.
+ * Leak checks that get -1 must say they did not check.
+ */
+extern const char xcs_host_name[];
+int	xcs_host_thread_asleep(int);
+long	xcs_host_rss_kib(void);
+int	xcs_host_threads(void);
+int	xcs_host_fds(void);
 
 /* CPU n's counters, or the sum over all CPUs. */
 int	xcs_stats(unsigned int, struct xcs_stats *);

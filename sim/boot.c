@@ -163,7 +163,7 @@ xcs_part_cpus(const struct xcs_config *cfg)
 	for (n = 0; n < xm->xm_ncpus; n++)
 		xcs_cpu_init(&xm->xm_cpus[n], &xm->xm_xcs[n], n);
 	xm->xm_xcs[0].xc_thread = xcs_boot_thread = pthread_self();
-	xm->xm_xcs[0].xc_tid = (int)gettid();
+	xm->xm_xcs[0].xc_tid = xcs_host_tid();
 	xcs_curcpu_tls = &xm->xm_cpus[0];
 	return (0);
 }

@@ -52,7 +52,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <urcu/futex.h>
 
 #include "xcs.h"
 
@@ -167,8 +166,7 @@ xcs_cpu_kick(struct cpu_info *ci)
 	xcs_atomic_add_nv(&xc->xc_blockseq, 1);
 	state = xcs_atomic_load(&xc->xc_state);
 	if (state == XCS_BLOCKED || state == XCS_STOPPED)
-		futex_async(&xc->xc_blockseq, FUTEX_WAKE | XCS_FUTEX_PRIVATE,
-		    1, NULL, NULL, 0);
+		xcs_host_wake(&xc->xc_blockseq);
 }
 
 /* The watchdog found this waiting CPU stuck: it panics, as it spins. */
@@ -214,14 +212,7 @@ xcs_cpu_wait_ns(struct cpu_info *ci, int (*done)(void *), void *arg,
 {
 	struct xcs_cpu *xc = ci->ci_xcs;
 	int state = poll ? XCS_POLLING : XCS_BLOCKED;
-	struct timespec ts, *tick = NULL;
 	int32_t seq;
-
-	if (tick_ns != 0) {
-		ts.tv_sec = tick_ns / 1000000000;
-		ts.tv_nsec = tick_ns % 1000000000;
-		tick = &ts;
-	}
 
 	xcs_progress(ci);
 	for (;;) {
@@ -246,7 +237,7 @@ xcs_cpu_wait_ns(struct cpu_info *ci, int (*done)(void *), void *arg,
 		if (done(arg))
 			break;
 		if (xcs_replay_waits(ci)) {
-			if (xcs_replay_wait(ci, done, arg, tick != NULL) != 0)
+			if (xcs_replay_wait(ci, done, arg, tick_ns != 0) != 0)
 				break;
 			continue;
 		}
@@ -255,8 +246,7 @@ xcs_cpu_wait_ns(struct cpu_info *ci, int (*done)(void *), void *arg,
 			continue;
 		}
 		xcs_trace(ci, XCS_TR_HALT_B, 0, -1, NULL, 0);
-		futex_async(&xc->xc_blockseq, FUTEX_WAIT | XCS_FUTEX_PRIVATE,
-		    seq, tick, NULL, 0);
+		xcs_host_wait(&xc->xc_blockseq, seq, tick_ns);
 		xcs_atomic_store(&xc->xc_state, XCS_RUNNING);
 		xcs_trace(ci, XCS_TR_HALT_E, 0, -1, NULL, 0);
 	}
@@ -423,9 +413,8 @@ xcs_idle(struct cpu_info *ci)
 			return;
 		if (xcs_atomic_load(&xc->xc_state) == XCS_STOPPED) {
 			/* Panicked: wait for shutdown, take nothing. */
-			futex_async(&xc->xc_blockseq,
-			    FUTEX_WAIT | XCS_FUTEX_PRIVATE,
-			    xcs_atomic_load(&xc->xc_blockseq), NULL, NULL, 0);
+			xcs_host_wait(&xc->xc_blockseq,
+			    xcs_atomic_load(&xc->xc_blockseq), 0);
 			continue;
 		}
 		xj = xcs_atomic_swap(&xc->xc_job, NULL);
@@ -450,7 +439,7 @@ xcs_cpu_main(void *arg)
 	 * thread-locals, the frame a panic returns to) is set up first.
 	 */
 	xcs_curcpu_tls = ci;
-	xcs_atomic_store(&xc->xc_tid, (int)gettid());
+	xcs_atomic_store(&xc->xc_tid, xcs_host_tid());
 	/* Without its own stack a trap still panics, but not an overflow. */
 	(void)xcs_trap_stack_attach();
 	if (sigsetjmp(xc->xc_top, 1) != 0) {

@@ -21,13 +21,14 @@
  * sim/kern/amd64/ipi.c.  A send sets its vector's bit in the target's
  * ci_ipis and, if no IPI was pending, rings the doorbell here
  * (xcs_cpu_ring).  How it rings depends on what the target is doing: a
- * running CPU gets the host signal, a halted one has its futex woken,
- * and a polling one is only left the bit, which it is watching.  The
- * send's observers and the slot observers are here too.
+ * running CPU gets the host signal, a halted one a wake of the host
+ * layer (sim/host), and a polling one is only left the bit, which it
+ * is watching.  The send's observers and the slot observers are here
+ * too.
  *
  * The signal handler is the CPU's interrupt entry.  It and everything it
- * calls use only thread-locals, atomics, futex_async and other
- * async-signal-safe calls.
+ * calls use only thread-locals, atomics, the host layer's wait and wake
+ * and other async-signal-safe calls.
  */
 
 #include <sys/param.h>

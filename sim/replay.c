@@ -76,7 +76,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <urcu/futex.h>
 
 #include "xcs.h"
 #include "replay.h"
@@ -217,8 +216,7 @@ xcs_replay_open(void)
 		 * it got the token.
 		 */
 		xcs_atomic_store(&xr->xr_cpus[n].rc_turn, 1);
-		futex_async(&xr->xr_cpus[n].rc_turn,
-		    FUTEX_WAKE | XCS_FUTEX_PRIVATE, 1, NULL, NULL, 0);
+		xcs_host_wake(&xr->xr_cpus[n].rc_turn);
 	}
 }
 
@@ -251,8 +249,7 @@ xcs_replay_freeze(struct cpu_info *ci)
 	if (ci == NULL || ci->ci_cpuid != 0) {
 		/* The release store lets cpu0 see everything done so far. */
 		xcs_atomic_store(&xr->xr_cpus[0].rc_turn, 1);
-		futex_async(&xr->xr_cpus[0].rc_turn,
-		    FUTEX_WAKE | XCS_FUTEX_PRIVATE, 1, NULL, NULL, 0);
+		xcs_host_wake(&xr->xr_cpus[0].rc_turn);
 	}
 }
 

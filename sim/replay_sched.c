@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <urcu/futex.h>
 
 #include "xcs.h"
 #include "replay.h"
@@ -161,8 +160,7 @@ xcs_rp_park(struct xcs_rp_cpu *rc)
 	/* The acquire load pairs with the release store that woke us. */
 	while (xcs_atomic_load(&rc->rc_turn) == 0 &&
 	    !xcs_atomic_load(&xr->xr_open))
-		futex_async(&rc->rc_turn, FUTEX_WAIT | XCS_FUTEX_PRIVATE, 0,
-		    NULL, NULL, 0);
+		xcs_host_wait(&rc->rc_turn, 0, 0);
 }
 
 /* Give the token to CPU next and wait until it comes back. */
@@ -178,8 +176,7 @@ xcs_rp_handoff(struct xcs_replay *xr, struct xcs_rp_cpu *self,
 	 */
 	xcs_atomic_store(&self->rc_turn, 0);
 	xcs_atomic_store(&rc->rc_turn, 1);
-	futex_async(&rc->rc_turn, FUTEX_WAKE | XCS_FUTEX_PRIVATE, 1, NULL,
-	    NULL, 0);
+	xcs_host_wake(&rc->rc_turn);
 	xcs_rp_park(self);
 }
 

@@ -40,10 +40,12 @@
 
 #include <machine/cpu.h>
 
+#ifdef XCS_HOST_WATCHPOINTS
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#endif
 
 #include <errno.h>
 #include <signal.h>
@@ -53,7 +55,7 @@
 
 #include "xcs.h"
 
-#ifdef MULTIPROCESSOR
+#if defined(MULTIPROCESSOR) && defined(XCS_HOST_WATCHPOINTS)
 
 #ifndef TRAP_PERF
 #define TRAP_PERF	6	/* si_code of a perf event's SIGTRAP */
@@ -70,7 +72,13 @@ static __thread int xcs_watch_fd[XCS_WATCH_SLOTS] = { -1, -1, -1, -1 };
 _Static_assert(XCS_WATCH_SLOTS == 4, "one watchpoint per slot, four");
 static __thread struct cpu_info *xcs_watch_ci;
 static __thread int xcs_watch_depth;
+static __thread int xcs_watch_used;	/* it ever opened watchpoints */
 
+/*
+ * The handler the trap handler chains to.  Once installed, the trap
+ * handler stays for the life of the process: a late debug trap of ours
+ * after shutdown would otherwise end the program.
+ */
 static struct sigaction xcs_watch_oldtrap;
 static int xcs_watch_installed;
 
@@ -125,6 +133,7 @@ xcs_watch_open(struct cpu_info *ci)
 			return (error);
 		}
 		xcs_watch_fd[i] = (int)fd;
+		xcs_watch_used = 1;
 	}
 	xcs_watch_ci = ci;
 	return (0);
@@ -175,7 +184,8 @@ xcs_watch_say_trap(int code)
  * The trap: a slot access in a dispatch pass just happened.  Traps
  * that are not the watchpoints' go to whatever handler was there.  A
  * watchpoint's trap can come late, on a busy host after the thread has
- * closed its watchpoints or stopped being a CPU: it is dropped.
+ * closed its watchpoints, stopped being a CPU or shut the machine down:
+ * it is dropped.
  */
 static void
 xcs_watch_trap(int sig, siginfo_t *si, void *uc)
@@ -188,10 +198,11 @@ xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 	 * hardware breakpoint (TRAP_HWBKPT), not through perf, or, with
 	 * the debug status already taken by perf, as a debug trap that
 	 * names no breakpoint (x86 says TRAP_BRKPT; an int3 would say
-	 * SI_KERNEL).  Ours too; dropped.
+	 * SI_KERNEL).  On a thread that has had watchpoints, ours too;
+	 * dropped.
 	 */
 	if ((si->si_code == TRAP_HWBKPT || si->si_code == TRAP_BRKPT) &&
-	    ci != NULL && xcs_watch_fd[0] != -1)
+	    xcs_watch_used)
 		return;
 	if (si->si_code != TRAP_PERF) {
 		if (xcs_watch_oldtrap.sa_flags & SA_SIGINFO)
@@ -217,6 +228,25 @@ xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 	xcs_watch_arm(1);
 }
 
+/* Take SIGTRAP, once per process; an errno. */
+static int
+xcs_watch_install(void)
+{
+	struct sigaction sa;
+
+	if (xcs_watch_installed)
+		return (0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = xcs_watch_trap;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART;
+	/* The IPI signal stays open: a widened window takes interrupts. */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTRAP, &sa, &xcs_watch_oldtrap) == -1)
+		return (errno);
+	xcs_watch_installed = 1;
+	return (0);
+}
+
 /*
  * At boot: take SIGTRAP and check, on the booting thread, that this
  * host gives a thread watchpoints of its own.
@@ -224,7 +254,6 @@ xcs_watch_trap(int sig, siginfo_t *si, void *uc)
 int
 xcs_watch_init(void)
 {
-	struct sigaction sa;
 	int error;
 
 	if (!xcs_faults.f_widen)
@@ -245,33 +274,23 @@ xcs_watch_init(void)
 		    strerror(error));
 		return (error);
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = xcs_watch_trap;
-	sa.sa_flags = SA_SIGINFO | SA_RESTART;
-	/* The IPI signal stays open: a widened window takes interrupts. */
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTRAP, &sa, &xcs_watch_oldtrap) == -1) {
-		error = errno;
+	if ((error = xcs_watch_install()) != 0) {
 		xcs_watch_close();
 		xcs_seterr("xcs_boot: sigaction(SIGTRAP): %s", strerror(error));
 		return (error);
 	}
-	xcs_watch_installed = 1;
 	xcs_hooks.xh_dispatch_begin = xcs_watch_begin;
 	xcs_hooks.xh_dispatch_end = xcs_watch_end;
 	return (0);
 }
 
-/* At shutdown, on the booting thread. */
+/* At shutdown, on the booting thread; the trap handler stays. */
 void
 xcs_watch_fini(void)
 {
 	xcs_hooks.xh_dispatch_begin = NULL;
 	xcs_hooks.xh_dispatch_end = NULL;
 	xcs_watch_close();
-	if (xcs_watch_installed)
-		(void)sigaction(SIGTRAP, &xcs_watch_oldtrap, NULL);
-	xcs_watch_installed = 0;
 }
 
 /*
@@ -307,12 +326,24 @@ xcs_watch_end(void)
 		xcs_watch_arm(0);
 }
 
-#else /* MULTIPROCESSOR */
+#else /* MULTIPROCESSOR && XCS_HOST_WATCHPOINTS */
 
-/* A uniprocessor kernel has no slots and no dispatch to widen. */
+/*
+ * A uniprocessor kernel has no slots and no dispatch to widen; a host
+ * without the watchpoints cannot stop a dispatch pass between its
+ * plain accesses, so the widen fault is refused there.
+ */
 int
 xcs_watch_init(void)
 {
+#ifdef MULTIPROCESSOR
+	if (xcs_faults.f_widen) {
+		xcs_seterr("xcs_boot: the widen fault needs hardware "
+		    "watchpoints, which the %s host layer does not have",
+		    xcs_host_name);
+		return (ENOTSUP);
+	}
+#endif
 	return (0);
 }
 
@@ -336,4 +367,4 @@ xcs_watch_end(void)
 {
 }
 
-#endif /* MULTIPROCESSOR */
+#endif /* MULTIPROCESSOR && XCS_HOST_WATCHPOINTS */

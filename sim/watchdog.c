@@ -64,7 +64,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <urcu/futex.h>
 
 #include "xcs.h"
 #include "watchdog.h"
@@ -93,16 +92,23 @@ xcs_progress(struct cpu_info *ci)
 }
 
 
-/* One look at CPU n's spinning. */
+/*
+ * One look at CPU n's spinning, and at its received count: a CPU that
+ * took xcalls posted to it since a waiter began to spin is draining.
+ */
 static void
 xcs_wd_look_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
 	struct xcs_wd_cpu *wc = &wd->wd_cpus[n];
 	struct xcs_cpu *xc = xcs_wd_cpu_info(n)->ci_xcs;
-	uint64_t busy, progress;
+	uint64_t busy, progress, received;
 
 	busy = xcs_atomic_load(&xc->xc_spins);
 	progress = xcs_atomic_load(&xc->xc_progress);
+	received = xcs_atomic_load(&xc->xc_received);
+	if (received != wc->wc_received)
+		wc->wc_drained = now;
+	wc->wc_received = received;
 	if (progress != wc->wc_progress || busy == wc->wc_busy) {
 		/* Got somewhere, or stopped spinning. */
 		if (wc->wc_spin_next != 0)
@@ -199,18 +205,15 @@ static void *
 xcs_wd_main(void *arg)
 {
 	struct xcs_watchdog *wd = arg;
-	struct timespec period;
 	unsigned int ms = MIN(MAX(wd->wd_ms / 4, 1), 1000);
 	sigset_t all;
 
 	/* Not a CPU: no IPI, and no other signal either. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	period.tv_sec = ms / 1000;
-	period.tv_nsec = (long)(ms % 1000) * 1000000;
 	wd->wd_last = xcs_now_ms();
 	while (!xcs_atomic_load(&wd->wd_stop)) {
-		futex_async(&wd->wd_stop, FUTEX_WAIT, 0, &period, NULL, 0);
+		xcs_host_wait(&wd->wd_stop, 0, (uint64_t)ms * 1000000);
 		/* After a panic the machine is stopped: nothing to say. */
 		if (xcs_atomic_load(&wd->wd_stop) ||
 		    xcs_atomic_load(&panicstr) != NULL)
@@ -263,7 +266,7 @@ xcs_watchdog_stop(void)
 		return;
 	/* The swap orders nothing else; the wake ends the monitor's wait. */
 	(void)xcs_atomic_swap(&wd->wd_stop, 1);
-	futex_async(&wd->wd_stop, FUTEX_WAKE, 1, NULL, NULL, 0);
+	xcs_host_wake(&wd->wd_stop);
 	pthread_join(wd->wd_thread, NULL);
 	free(wd->wd_cpus);
 	free(wd);

@@ -30,6 +30,8 @@ struct xcs_wd_cpu {
 	uint64_t	wc_progress;		/* xc_progress then */
 	uint64_t	wc_spin_since;		/* ms; 0 if not spinning */
 	uint64_t	wc_spin_next;		/* ms; 0 if not reported */
+	uint64_t	wc_received;		/* xc_received then */
+	uint64_t	wc_drained;		/* ms it last moved */
 	uint64_t	wc_slot_seq[XCS_NSLOTS]; /* claims at the last look */
 	uint64_t	wc_slot_since[XCS_NSLOTS]; /* ms it was first seen */
 	int		wc_stale_slot;		/* the reported slot, or -1 */

@@ -40,7 +40,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <urcu/futex.h>
 
 #include "xcs.h"
 #include "watchdog.h"
@@ -249,6 +248,23 @@ xcs_wd_masked_patience(struct xcs_watchdog *wd, int n)
 	return (XCS_WD_SPIN_BUSY);
 }
 
+/*
+ * Whether CPU n, which spins on target's full slots, waits on a target
+ * that does not drain them: one masked, to which no CPU could post
+ * since n began to spin.  A masked target that does take xcalls (in its
+ * own dispatch pass, at IPL_SOFTCLOCK) leaves n losing races for its
+ * slots, or unscheduled by a busy host: slow, not stuck.  (Not "every
+ * slot is full": an MI file may use fewer than it has.)
+ */
+static int
+xcs_wd_target_stuck(struct xcs_watchdog *wd, unsigned int n,
+    struct cpu_info *tci)
+{
+	return (xcs_wd_masked(tci) &&
+	    wd->wd_cpus[tci->ci_cpuid].wc_drained <=
+	    wd->wd_cpus[n].wc_spin_since);
+}
+
 void
 xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
@@ -275,8 +291,12 @@ xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 	if (tci != NULL)
 		fprintf(f, " waiting for cpu%d's full xcall slots; cpu%d is "
 		    "at %s%s\n", target, target,
-		    xcs_ipl_name(st.st_target_ipl), xcs_wd_masked(tci) ?
-		    ", which masks its xcall dispatch" : "");
+		    xcs_ipl_name(st.st_target_ipl),
+		    xcs_wd_target_stuck(wd, n, tci) ?
+		    ", which masks its xcall dispatch" :
+		    xcs_wd_masked(tci) ? ", masked, but has drained slots "
+		    "since" :
+		    "");
 	else
 		fprintf(f, " in CPU_BUSY_CYCLE without claiming a slot, "
 		    "sleeping or finishing its job\n");
@@ -288,11 +308,11 @@ xcs_wd_report_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 	/*
 	 * Stuck on an xcall to a CPU whose level masks its dispatch: it
 	 * will not drain while this one spins, so panic now.  A target
-	 * that can dispatch, or a spin on nothing the watchdog can name
+	 * that can dispatch or does, or a spin on nothing the watchdog can name
 	 * (a test holding a CPU at some IPL, say), may be slow only
 	 * because the host is busy: those panic after ten timeouts.
 	 */
-	if ((tci != NULL && xcs_wd_masked(tci) &&
+	if ((tci != NULL && xcs_wd_target_stuck(wd, n, tci) &&
 	    st.st_ms >= xcs_wd_masked_patience(wd, target) * wd->wd_ms) ||
 	    st.st_ms >= XCS_WD_SPIN_PANIC * wd->wd_ms)
 		xcs_wd_spunout(wd, n, text);

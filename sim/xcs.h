@@ -33,9 +33,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "host/host.h"
 #include "xcallsim.h"
-
-#define XCS_FUTEX_PRIVATE	128	/* FUTEX_PRIVATE_FLAG */
 
 /* What a simulated CPU is doing, as far as a sender of an IPI cares. */
 #define XCS_RUNNING	0	/* executing: an IPI needs a signal */

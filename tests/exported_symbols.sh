@@ -17,9 +17,7 @@ work=$(mktemp -d /tmp/xcallsim-syms.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 # The identifiers the headers name in code, comments stripped.
-for h in "$@"; do
-	"$cc" -fpreprocessed -dD -E -P "$h" 2>/dev/null
-done | grep -o -E '[A-Za-z_][A-Za-z_0-9]*' | sort -u >"$work/named"
+sh "$(dirname "$0")/header_names.sh" "$@" >"$work/named" || exit $?
 # Globals the library defines, and the dynamic symbols it exports.
 nm -g --defined-only "$static" | awk 'NF == 3 { print $3 }' |
     sort -u >"$work/defined"

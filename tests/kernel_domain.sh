@@ -60,10 +60,9 @@ door_rule() {
 # symbol_rule object...: print each undefined symbol that is not the
 # kernel's or the door's.
 symbol_rule() {
-	for h in "$src"/sim/include/sys/*.h "$src"/sim/include/machine/*.h \
-	    "$src"/sim/door/*.h "$mixcall"; do
-		"$cc" -fpreprocessed -dD -E -P "$h" 2>/dev/null
-	done | grep -o -E '[A-Za-z_][A-Za-z_0-9]*' >"$work/named"
+	sh "$(dirname "$0")/header_names.sh" "$src"/sim/include/sys/*.h \
+	    "$src"/sim/include/machine/*.h "$src"/sim/door/*.h \
+	    "$mixcall" >"$work/named" || exit $?
 	nm -g --defined-only "$@" 2>/dev/null |
 	    awk 'NF == 3 { print $3 }' >>"$work/named"
 	cat "$work/runtime" >>"$work/named"

@@ -104,6 +104,12 @@ tu_boot_config(const struct xcs_config *cfg)
 		skip();
 	}
 	error = xcs_boot(cfg);
+	if (error == ENOTSUP) {
+		/* The host lacks what the test needs (the widen fault's
+		 * watchpoints): not a pass, and not the kernel's fault. */
+		print_message("skipped: %s\n", xcs_errstr());
+		skip();
+	}
 	if (error != 0)
 		fail_msg("xcs_boot: %s", xcs_errstr());
 	pattern_spinout_ms = TU_TIMEOUT_MS / 2;
