@@ -165,6 +165,8 @@ xcs_part_cpus(const struct xcs_config *cfg)
 	xm->xm_xcs[0].xc_thread = xcs_boot_thread = pthread_self();
 	xm->xm_xcs[0].xc_tid = xcs_host_tid();
 	xcs_curcpu_tls = &xm->xm_cpus[0];
+	/* Before the IPI handler is installed (the next part). */
+	xcs_cpu_tls_touch();
 	return (0);
 }
 

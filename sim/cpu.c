@@ -268,6 +268,21 @@ xcs_cpu_wait_ns(struct cpu_info *ci, int (*done)(void *), void *arg,
  */
 static __thread unsigned int xcs_spins;
 
+/* Every thread-local the signal path touches, on this thread. */
+void
+xcs_cpu_tls_touch(void)
+{
+	XCS_TLS_TOUCH(xcs_curcpu_tls);
+	XCS_TLS_TOUCH(xcs_membar_word);
+	XCS_TLS_TOUCH(xcs_errbuf);
+	XCS_TLS_TOUCH(xcs_spins);
+	xcs_ipi_tls_touch();
+	xcs_fault_tls_touch();
+	xcs_trap_tls_touch();
+	xcs_watch_tls_touch();
+	(void)xcs_host_tid();
+}
+
 static void
 xcs_host_relax(void)
 {
@@ -449,6 +464,7 @@ xcs_cpu_main(void *arg)
 			xcs_atomic_store(&xc->xc_state, XCS_STOPPED);
 	}
 	xc->xc_has_top = 1;
+	xcs_cpu_tls_touch();
 	xcs_ipi_unmask();
 	xcs_idle(ci);
 	xcs_atomic_store(&xc->xc_state, XCS_STOPPED);

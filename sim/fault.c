@@ -440,6 +440,12 @@ xcs_fault_spin(unsigned int us)
  */
 static __thread volatile sig_atomic_t xcs_raised;
 
+void
+xcs_fault_tls_touch(void)
+{
+	XCS_TLS_TOUCH(xcs_raised);
+}
+
 /* A post begins: perhaps raise its caller's IPL for the whole post. */
 void
 xcs_fault_raise(struct cpu_info *ci)

@@ -241,6 +241,16 @@ static __thread void *xcs_posting, *xcs_posting_func, *xcs_posting_arg;
 static __thread struct cpu_info *xcs_full_traced;
 static void	xcs_slot_note(struct cpu_info *, volatile void *, void *);
 
+void
+xcs_ipi_tls_touch(void)
+{
+	XCS_TLS_TOUCH(xcs_slot_was_full);
+	XCS_TLS_TOUCH(xcs_posting);
+	XCS_TLS_TOUCH(xcs_posting_func);
+	XCS_TLS_TOUCH(xcs_posting_arg);
+	XCS_TLS_TOUCH(xcs_full_traced);
+}
+
 /* Which of target's slots p is. */
 static size_t
 xcs_slot_index(struct cpu_info *target, volatile void *p)
@@ -522,6 +532,11 @@ xcs_ipi_mask(sigset_t *saved)
 
 void
 xcs_ipi_unmask(void)
+{
+}
+
+void
+xcs_ipi_tls_touch(void)
 {
 }
 

@@ -61,6 +61,13 @@ static int xcs_trap_installed;
 static __thread void *xcs_trap_stack;
 static __thread int xcs_trap_depth;
 
+void
+xcs_trap_tls_touch(void)
+{
+	XCS_TLS_TOUCH(xcs_trap_stack);
+	XCS_TLS_TOUCH(xcs_trap_depth);
+}
+
 /* The kernel's name for what the host signal says happened. */
 static const char *
 xcs_trap_name(int sig)

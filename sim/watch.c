@@ -74,6 +74,15 @@ static __thread struct cpu_info *xcs_watch_ci;
 static __thread int xcs_watch_depth;
 static __thread int xcs_watch_used;	/* it ever opened watchpoints */
 
+void
+xcs_watch_tls_touch(void)
+{
+	XCS_TLS_TOUCH(xcs_watch_fd);
+	XCS_TLS_TOUCH(xcs_watch_ci);
+	XCS_TLS_TOUCH(xcs_watch_depth);
+	XCS_TLS_TOUCH(xcs_watch_used);
+}
+
 /*
  * The handler the trap handler chains to.  Once installed, the trap
  * handler stays for the life of the process: a late debug trap of ours
@@ -354,6 +363,11 @@ xcs_watch_fini(void)
 
 void
 xcs_watch_close(void)
+{
+}
+
+void
+xcs_watch_tls_touch(void)
 {
 }
 

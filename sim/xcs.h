@@ -174,6 +174,16 @@ int	xcs_ipi_install(int);
 void	xcs_ipi_uninstall(void);
 void	xcs_ipi_mask(sigset_t *);
 void	xcs_ipi_unmask(void);
+void	xcs_ipi_tls_touch(void);
+
+/*
+ * Make this thread's copy of thread-local v exist.  With emulated TLS
+ * (OpenBSD's clang) the first access to each allocates, which the IPI
+ * handler must not do: every CPU thread touches all that the signal
+ * path uses before it lets the signal in (xcs_cpu_tls_touch).
+ */
+#define XCS_TLS_TOUCH(v)	((void)*(volatile __typeof__(v) *)&(v))
+void	xcs_cpu_tls_touch(void);
 
 
 /*
@@ -214,6 +224,7 @@ xcs_slot_peek(struct cpu_info *ci, size_t i)
 int	xcs_trap_install(void);
 void	xcs_trap_uninstall(void);
 int	xcs_trap_stack_attach(void);
+void	xcs_trap_tls_touch(void);
 void	xcs_trap_stack_detach(void);
 
 /* panic.c */
@@ -264,6 +275,7 @@ void	xcs_fault_delay(struct cpu_info *, unsigned int);
 void	xcs_fault_stall(struct cpu_info *);
 void	xcs_fault_spin(unsigned int);
 void	xcs_fault_raise(struct cpu_info *);
+void	xcs_fault_tls_touch(void);
 void	xcs_fault_lower(struct cpu_info *);
 uint32_t xcs_fault_random(struct cpu_info *);
 
@@ -271,6 +283,7 @@ uint32_t xcs_fault_random(struct cpu_info *);
 int	xcs_watch_init(void);
 void	xcs_watch_fini(void);
 void	xcs_watch_close(void);
+void	xcs_watch_tls_touch(void);
 void	xcs_watch_begin(const void *);
 void	xcs_watch_end(void);
 

@@ -19,17 +19,19 @@ trap 'rm -rf "$work"' EXIT
 # The identifiers the headers name in code, comments stripped.
 sh "$(dirname "$0")/header_names.sh" "$@" >"$work/named" || exit $?
 # Globals the library defines, and the dynamic symbols it exports.
+# With emulated TLS (OpenBSD's) a thread-local NAME is __emutls_v.NAME,
+# its initial value __emutls_t.NAME.
 nm -g --defined-only "$static" | awk 'NF == 3 { print $3 }' |
-    sort -u >"$work/defined"
+    sed -E "s/^__emutls_[tv]\\.//" | sort -u >"$work/defined"
 nm -D --defined-only "$shared" |
     awk 'NF == 3 && $2 != "A" { sub(/@.*/, "", $3); print $3 }' |
-    sort -u >"$work/exported"
+    sed -E "s/^__emutls_[tv]\\.//" | sort -u >"$work/exported"
 # The version script's global names.
 sed -e 's|/\*.*\*/||' "$map" | awk '
-	/^[[:space:]]*\/?\*/ { next }
+	/^[[:space:]]*\/?\*([[:space:]\/]|$)/ { next }
 	/global:/ { on = 1; next }
 	/local:/ { on = 0 }
-	on && /;/ { gsub(/[[:space:];]/, ""); if ($0 != "") print }
+	on && /;/ { gsub(/[[:space:];*]/, ""); if ($0 != "") print }
 ' | sort -u >"$work/map"
 comm -12 "$work/named" "$work/defined" >"$work/want"
 

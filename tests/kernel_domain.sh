@@ -22,6 +22,7 @@ trap 'rm -rf "$work"' EXIT
 # sanitizer's own calls (__tsan_*, __asan_*, ...) are left out below.
 cat >"$work/runtime" <<'EOF'
 _GLOBAL_OFFSET_TABLE_
+__emutls_get_address
 __stack_chk_fail
 __tls_get_addr
 memcpy
@@ -68,7 +69,8 @@ symbol_rule() {
 	cat "$work/runtime" >>"$work/named"
 	sort -u -o "$work/named" "$work/named"
 	for o in "$@"; do
-		nm -u "$o" | awk '{ print $NF }' | sort -u |
+		nm -u "$o" | awk '{ print $NF }' |
+		    sed 's/^__emutls_v\.//' | sort -u |
 		    comm -23 - "$work/named" |
 		    grep -v -E '^__(asan|lsan|tsan|ubsan|sanitizer)_' |
 		    sed "s|^|$(basename "$o"): names |;

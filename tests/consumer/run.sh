@@ -7,6 +7,7 @@ set -eu
 
 build=$1
 cc=${2:-cc}
+cflags=${3:-}	# the build's own CMAKE_C_FLAGS (-femulated-tls, say)
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/xcallsim-consumer.XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -26,7 +27,8 @@ libdir=$(dirname "$pcdir")
 for target in xcallsim xcallsim_static xcallsim_up xcallsim_up_static; do
 	echo "== find_package(xcallsim), xcallsim::$target"
 	cmake -S "$here" -B "$work/cmake-$target" \
-	    -DCMAKE_C_COMPILER="$cc" -DCMAKE_PREFIX_PATH="$work/prefix" \
+	    -DCMAKE_C_COMPILER="$cc" -DCMAKE_C_FLAGS="$cflags" \
+	    -DCMAKE_PREFIX_PATH="$work/prefix" \
 	    -DXCALLSIM_TARGET="$target" >/dev/null
 	cmake --build "$work/cmake-$target" >/dev/null
 	LD_LIBRARY_PATH="$libdir" bounded "$work/cmake-$target/consumer"
@@ -36,7 +38,7 @@ export PKG_CONFIG_PATH="$pcdir"
 for pc in xcallsim xcallsim_up; do
 	echo "== pkg-config $pc"
 	# shellcheck disable=SC2046
-	"$cc" -o "$work/pc-$pc" "$here/consumer.c" \
+	"$cc" $cflags -o "$work/pc-$pc" "$here/consumer.c" \
 	    $(pkg-config --cflags --libs "$pc")
 	LD_LIBRARY_PATH="$libdir" bounded "$work/pc-$pc"
 done
