@@ -52,6 +52,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <urcu/arch.h>		/* caa_cpu_relax */
 
 #include "xcs.h"
 
