@@ -25,12 +25,13 @@
  * ratio of the medians.
  *
  * Halted rows wait, untimed, until every thread the iteration will wake
- * is asleep in the kernel (/proc/self/task/TID/stat), so they measure a
- * real wake-up.  The simulator wakes a halted CPU with a futex, not a
- * signal, so futex-wake is printed too.  Throughput rows count xcalls
- * that reached cpu0's slots, IPIs sent, and slot-full spins.  The end
- * of the output checks issue 3's targets against this run's numbers.
- * -P writes the latency CDFs, each mode next to its floors, as an SVG.
+ * is asleep in the kernel (xcs_host_thread_asleep(), on Linux from
+ * /proc/self/task/TID/stat), so they measure a real wake-up.  The
+ * simulator wakes a halted CPU with a futex, not a signal, so
+ * futex-wake is printed too.  Throughput rows count xcalls that reached
+ * cpu0's slots, IPIs sent, and slot-full spins.  The end of the output
+ * checks issue 3's targets against this run's numbers.  -P writes the
+ * latency CDFs, each mode next to its floors, as an SVG.
  * Nothing here is random, so there is no seed to set.
  */
 
@@ -42,9 +43,6 @@
 
 #include <machine/cpu.h>
 #include <machine/intr.h>
-
-#include <linux/membarrier.h>
-#include <sys/syscall.h>
 
 #include <err.h>
 #include <errno.h>
@@ -89,6 +87,8 @@ static unsigned int warmup = 1000;
 static int json, csv;
 static uint64_t *samples, *floor_samples;
 
+static struct result *next_result(void);
+
 static uint64_t
 now_ns(void)
 {
@@ -122,41 +122,26 @@ summarize(struct result *r, uint64_t *samples, size_t n)
 }
 
 /*
- * Whether host thread tid is asleep in the kernel: field 3 of
- * /proc/self/task/tid/stat is 'S'.  A "halted" measurement waits for
- * this, untimed, before each iteration, so it measures waking a thread
- * that really sleeps and not one still on its way to the futex.
+ * The threads to wait for before each iteration, until the host says
+ * each is asleep in its kernel; a host that cannot say (the portable
+ * host layer) leaves the halted rows unsettled, and the output says so.
  */
-static int
-asleep(int tid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	int rv = 0;
-
-	if (tid <= 0)
-		return (0);
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	if ((f = fopen(path, "r")) == NULL)
-		return (0);
-	if (fgets(buf, sizeof(buf), f) != NULL &&
-	    (p = strrchr(buf, ')')) != NULL && p[1] == ' ')
-		rv = (p[2] == 'S');
-	fclose(f);
-	return (rv);
-}
-
-/* The threads to wait for before each iteration. */
 static int settle_tids[256];
 static unsigned int nsettle;
+static int settle_unknown;
 
 static void
 settle(void)
 {
 	unsigned int i, spins = 0;
+	int asleep;
 
 	for (i = 0; i < nsettle; i++) {
-		while (!asleep(settle_tids[i])) {
+		while ((asleep = xcs_host_thread_asleep(settle_tids[i])) != 1) {
+			if (asleep == -1) {
+				settle_unknown = 1;
+				return;
+			}
 			if (++spins > 1000000)
 				errx(1, "thread %d never went to sleep",
 				    settle_tids[i]);
@@ -238,7 +223,7 @@ floor_main(void *arg)
 	sigset_t none;
 
 	sigemptyset(&none);
-	uatomic_set(&peer.fp_tid, (int)gettid());
+	uatomic_set(&peer.fp_tid, xcs_host_tid());
 	while (!uatomic_read(&peer.fp_stop)) {
 		switch (peer.fp_mode) {
 		case FLOOR_PINGPONG:
@@ -366,30 +351,10 @@ floor_run(struct result *r, unsigned int mode, const char *name)
 static unsigned int membar_stop;	/* [a] */
 static unsigned int membar_running;	/* [a] spinners started */
 
-/*
- * Pin the calling thread to host CPU cpu, or free it again with -1.
- * membarrier(2) interrupts only the CPUs that run one of our threads
- * right now; unpinned, the spinners were sometimes not running and the
- * floor read 341 ns, a barrier that sent no IPI at all.
- */
-static void
-pin(int cpu)
-{
-	cpu_set_t set;
-	int i;
-
-	CPU_ZERO(&set);
-	for (i = 0; i < CPU_SETSIZE; i++)
-		if (cpu == -1 ? i < (int)sysconf(_SC_NPROCESSORS_ONLN) :
-		    i == cpu)
-			CPU_SET(i, &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
-}
-
 static void *
 membar_spinner(void *arg)
 {
-	pin((int)(uintptr_t)arg);
+	(void)xcs_host_pin((int)(uintptr_t)arg);
 	/* Orders nothing: the main thread only counts the spinners. */
 	uatomic_inc(&membar_running);
 	while (!uatomic_read(&membar_stop))
@@ -400,23 +365,44 @@ membar_spinner(void *arg)
 static void
 membar_one(void *arg)
 {
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0)
-	    == -1)
+	int error;
+
+	if ((error = xcs_host_membarrier()) != 0) {
+		errno = error;
 		err(1, "membarrier");
+	}
 }
 
+/*
+ * An IPI to every core, as the host sends it: the broadcast rows'
+ * floor.  Its spinners are pinned, one per core, where the host can pin
+ * (membarrier(2) interrupts only the CPUs that run one of our threads
+ * right now; unpinned, the spinners were sometimes not running and the
+ * floor read 341 ns, a barrier that sent no IPI at all).  A host without
+ * it has no such row, and the rows that need it say "not run".
+ */
 static void
-floor_membarrier(struct result *r, unsigned int nthreads)
+floor_membarrier(unsigned int nthreads)
 {
+	struct result *r;
 	pthread_t t[256];
 	unsigned int i;
+	int error;
 
-	if (syscall(__NR_membarrier,
-	    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == -1)
+	if ((error = xcs_host_membarrier_register()) == ENOTSUP) {
+		if (!json && !csv)
+			printf("# membarrier: no such floor on the %s host "
+			    "layer\n", xcs_host_name);
+		return;
+	}
+	if (error != 0) {
+		errno = error;
 		err(1, "membarrier register");
+	}
+	r = next_result();
 	membar_stop = 0;
 	membar_running = 0;
-	pin(0);
+	(void)xcs_host_pin(0);
 	for (i = 0; i < nthreads; i++)
 		pthread_create(&t[i], NULL, membar_spinner,
 		    (void *)(uintptr_t)(i + 1));
@@ -431,7 +417,7 @@ floor_membarrier(struct result *r, unsigned int nthreads)
 	uatomic_set(&membar_stop, 1);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
-	pin(-1);
+	(void)xcs_host_pin(-1);
 }
 
 /* The xcall modes, through the kernel API on the simulated machine. */
@@ -1286,7 +1272,7 @@ main(int argc, char *argv[])
 
 	for (f = 0; f < nitems(floor_names); f++)
 		floor_run(next_result(), f, floor_names[f]);
-	floor_membarrier(next_result(), cores > 1 ? cores - 1 : 1);
+	floor_membarrier(cores > 1 ? cores - 1 : 1);
 	for (idle = o.o_idle_first; idle <= o.o_idle_last; idle++) {
 		xcall_modes(2, idle, 1);
 		for (i = 0; i < o.o_nn; i++) {
@@ -1304,6 +1290,14 @@ main(int argc, char *argv[])
 		boot_ms = boot256_ms();
 	host_check(load, cores);
 	print_results();
+	if (settle_unknown && !json && !csv)
+		printf("# halted rows: the %s host layer cannot tell whether "
+		    "a thread sleeps, so an iteration may wake one still on "
+		    "its way to sleep\n", xcs_host_name);
+	/* host_portable.c: its waits poll, so halted rows time its naps. */
+	if (strcmp(xcs_host_name, "portable") == 0 && !json && !csv)
+		printf("# halted rows: the portable host layer's halted CPUs "
+		    "poll with naps of up to 1 ms, which these rows time\n");
 	print_targets(cores, boot_ms);
 	if (plotf != NULL) {
 		plot_svg(plotf);

@@ -160,10 +160,21 @@ int	xcs_cpu_host_tid(unsigned int);
  * Leak checks that get -1 must say they did not check.
  */
 extern const char xcs_host_name[];
+int	xcs_host_tid(void);
 int	xcs_host_thread_asleep(int);
 long	xcs_host_rss_kib(void);
 int	xcs_host_threads(void);
 int	xcs_host_fds(void);
+
+/*
+ * The benchmark's floors: pin the calling thread to host CPU n (-1
+ * frees it), register for and run an expedited membarrier(2), an IPI
+ * to every core running a thread of this process.  Each returns 0, or
+ * ENOTSUP where this host has no such thing, or the host's errno.
+ */
+int	xcs_host_pin(int);
+int	xcs_host_membarrier_register(void);
+int	xcs_host_membarrier(void);
 
 /* CPU n's counters, or the sum over all CPUs. */
 int	xcs_stats(unsigned int, struct xcs_stats *);

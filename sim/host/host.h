@@ -40,7 +40,6 @@
 void	xcs_host_wait(int32_t *word, int32_t val, uint64_t ns);
 void	xcs_host_wake(int32_t *word);
 
-/* This thread's host id; the rest of the layer is in xcallsim.h. */
-int	xcs_host_tid(void);
+/* The rest of the layer, which programs use too, is in xcallsim.h. */
 
 #endif /* _XCS_HOST_H_ */

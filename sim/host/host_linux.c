@@ -25,9 +25,13 @@
 #include <sys/types.h>
 
 #include <linux/futex.h>
+#include <linux/membarrier.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,4 +136,40 @@ xcs_host_fds(void)
 	int n = xcs_host_count_dir("/proc/self/fd");
 
 	return (n < 0 ? n : n - 1);
+}
+
+/* The host's CPUs, or all of them for -1. */
+int
+xcs_host_pin(int cpu)
+{
+	cpu_set_t set;
+	int i;
+
+	CPU_ZERO(&set);
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (cpu == -1 ? i < (int)sysconf(_SC_NPROCESSORS_ONLN) :
+		    i == cpu)
+			CPU_SET(i, &set);
+	return (pthread_setaffinity_np(pthread_self(), sizeof(set), &set));
+}
+
+static int
+xcs_host_membarrier_cmd(int cmd)
+{
+	if (syscall(SYS_membarrier, cmd, 0, 0) == -1)
+		return (errno == ENOSYS ? ENOTSUP : errno);
+	return (0);
+}
+
+int
+xcs_host_membarrier_register(void)
+{
+	return (xcs_host_membarrier_cmd(
+	    MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED));
+}
+
+int
+xcs_host_membarrier(void)
+{
+	return (xcs_host_membarrier_cmd(MEMBARRIER_CMD_PRIVATE_EXPEDITED));
 }
