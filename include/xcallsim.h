@@ -54,6 +54,17 @@ enum xcs_sir_layout {
 	XCS_SIR_PROPOSAL	/* CLOCK 61 NET 60 TTY 59 XCALL 58 */
 };
 
+/*
+ * The MD model: amd64 as the tech@ proposal meant it, or amd64 as
+ * committed (intr.c 1.64: the xcall source shares the IPI source's
+ * handler record, so the masks replay a held IPI only at IPL_NONE, and
+ * Xxcallintr leaves ci_handled_intr_level alone).
+ */
+enum xcs_md {
+	XCS_MD_AMD64 = 0,	/* "amd64" (default) */
+	XCS_MD_AMD64_164	/* "amd64-1.64" */
+};
+
 struct xcs_config {
 	unsigned int	xc_ncpus;	/* 1 to 256 (1 in the UP build) */
 	enum xcs_idle	xc_idle;
@@ -70,6 +81,7 @@ struct xcs_config {
 	uint64_t	xc_replay_seed;	/* ... with this seed */
 	unsigned int	xc_replay_depth; /* PCT depth d: 1 to 16 (3) */
 	unsigned int	xc_replay_steps; /* PCT k: change points (2000) */
+	enum xcs_md	xc_md;		/* XCALLSIM_MD */
 };
 
 /* Per-CPU counters. */

@@ -156,7 +156,8 @@ xcs_part_cpus(const struct xcs_config *cfg)
 		    xcs_kern_version(), XCSHYPER_VERSION);
 		return (EINVAL);
 	}
-	xcs_md_attach(cfg->xc_sir_layout == XCS_SIR_PROPOSAL);
+	xcs_md_attach(cfg->xc_md == XCS_MD_AMD64_164 ? XCSHYPER_MD_AMD64_164 :
+	    XCSHYPER_MD_AMD64, cfg->xc_sir_layout == XCS_SIR_PROPOSAL);
 	xcs_hooks.xh_count = xcs_cpu_count;
 	xcs_panic_reset();
 	xcs_md_cpus(xm->xm_cpus, xm->xm_ncpus);

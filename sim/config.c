@@ -189,6 +189,19 @@ xcs_env_replay(const char *name, const char *env, struct xcs_config *cfg)
 		cfg->xc_replay_steps = (unsigned int)v[2];
 }
 
+/* XCALLSIM_MD="amd64" or "amd64-1.64": the MD model. */
+static void
+xcs_env_md(const char *name, const char *env, struct xcs_config *cfg)
+{
+	if (strcmp(env, "amd64") == 0)
+		cfg->xc_md = XCS_MD_AMD64;
+	else if (strcmp(env, "amd64-1.64") == 0)
+		cfg->xc_md = XCS_MD_AMD64_164;
+	else
+		xcs_env_bad(name, env, "\"%s\" is not amd64 or amd64-1.64",
+		    env);
+}
+
 /* XCALLSIM_FAULTS: its grammar is the faults' own, parsed at boot. */
 static void
 xcs_env_faults(const char *name, const char *env, struct xcs_config *cfg)
@@ -202,6 +215,7 @@ static const struct xcs_env {
 			    struct xcs_config *);
 } xcs_envs[] = {
 	{ "XCALLSIM_FAULTS",	xcs_env_faults },
+	{ "XCALLSIM_MD",	xcs_env_md },
 	{ "XCALLSIM_REPLAY",	xcs_env_replay },
 	{ "XCALLSIM_TRACE",	xcs_env_trace },
 	{ "XCALLSIM_WATCHDOG",	xcs_env_watchdog },
@@ -260,8 +274,9 @@ xcs_env_unknown(void)
 				break;
 		if (i == nitems(xcs_envs) && j == nitems(xcs_env_others))
 			fprintf(stderr, "xcallsim: %.*s is not a variable of "
-			    "xcallsim's (XCALLSIM_FAULTS, XCALLSIM_REPLAY, "
-			    "XCALLSIM_TRACE, XCALLSIM_WATCHDOG): ignored\n",
+			    "xcallsim's (XCALLSIM_FAULTS, XCALLSIM_MD, "
+			    "XCALLSIM_REPLAY, XCALLSIM_TRACE, "
+			    "XCALLSIM_WATCHDOG): ignored\n",
 			    (int)strcspn(*e, "="), *e);
 	}
 }
@@ -317,6 +332,10 @@ xcs_config_check(const struct xcs_config *cfg)
 	    cfg->xc_sir_layout != XCS_SIR_PROPOSAL) {
 		xcs_seterr("xcs_boot: unknown SIR layout %d",
 		    cfg->xc_sir_layout);
+		return (EINVAL);
+	}
+	if (cfg->xc_md != XCS_MD_AMD64 && cfg->xc_md != XCS_MD_AMD64_164) {
+		xcs_seterr("xcs_boot: unknown MD model %d", cfg->xc_md);
 		return (EINVAL);
 	}
 	if (cfg->xc_signal != 0 && (cfg->xc_signal < 1 ||

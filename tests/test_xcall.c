@@ -265,6 +265,99 @@ test_deferral_splipi(void **state)
 	deferral(IPL_IPI, 1UL << LIR_IPI);
 }
 
+/*
+ * An IPI held while its target is at IPL_IPI (a splipi section), then
+ * the target lowers to IPL_SCHED and only later to IPL_NONE.  amd64 as
+ * meant replays the IPI at the first lowering below IPL_IPI; amd64 as
+ * committed (intr.c 1.64) computed the masks from a handler record the
+ * xcall source overwrote with IPL_SOFTCLOCK, so the IPI, its vector
+ * bits and any sender waiting on them wait for IPL_NONE.  splx runs
+ * what it unmasks before it returns, so what the job sees just after
+ * splx(IPL_SCHED) is the model's answer, with no timing in it.
+ */
+struct held_ipi {
+	unsigned int	hi_ready;	/* [a] at IPL_IPI */
+	unsigned int	hi_release;	/* [a] may lower */
+	int		hi_timeout;
+	u_int64_t	hi_pending_sched; /* ci_ipending at IPL_SCHED */
+	u_int32_t	hi_ipis_sched;	/* ci_ipis at IPL_SCHED */
+	unsigned int	hi_runs_sched;	/* the probe's runs at IPL_SCHED */
+	unsigned int	hi_runs_after;	/* ... at IPL_NONE */
+	struct probe	*hi_probe;
+};
+
+static void
+held_ipi_job(void *arg)
+{
+	struct held_ipi *hi = arg;
+	struct cpu_info *ci = curcpu();
+	int s;
+
+	s = splraise(IPL_IPI);
+	atomic_store_int(&hi->hi_ready, 1);
+	if (!tu_wait_uint(&hi->hi_release, 1) ||
+	    !tu_wait_bits(ci, 1UL << LIR_IPI))
+		hi->hi_timeout = 1;
+	(void)spllower(IPL_SCHED);
+	hi->hi_pending_sched = atomic_load_long(&ci->ci_ipending);
+	hi->hi_ipis_sched = atomic_load_int(&ci->ci_ipis);
+	hi->hi_runs_sched = atomic_load_int(&hi->hi_probe->pb_runs);
+	splx(s);
+	hi->hi_runs_after = atomic_load_int(&hi->hi_probe->pb_runs);
+}
+
+static void
+held_ipi(enum xcs_md md, struct held_ipi *hi, struct probe *pb)
+{
+	struct xcs_config cfg;
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = 2;
+	cfg.xc_md = md;
+	tu_boot_config(&cfg);
+	probe_init(pb);
+	memset(hi, 0, sizeof(*hi));
+	hi->hi_probe = pb;
+	assert_int_equal(xcs_cpu_start(1, held_ipi_job, hi), 0);
+	assert_true(tu_wait_uint(&hi->hi_ready, 1));
+	probe_post(xcs_cpu(1), pb);
+	atomic_store_int(&hi->hi_release, 1);
+	assert_int_equal(tu_join(1), 0);
+	assert_int_equal(hi->hi_timeout, 0);
+	/* The xcall itself waits for IPL_NONE either way (SIR_XCALL). */
+	assert_int_equal(hi->hi_runs_sched, 0);
+	assert_int_equal(hi->hi_runs_after, 1);
+	assert_int_equal(pb->pb_ilevel, IPL_SOFTCLOCK);
+	tu_shutdown();
+}
+
+static void
+test_held_ipi_replayed_below_ipi(void **state)
+{
+	struct held_ipi hi;
+	struct probe pb;
+
+	held_ipi(XCS_MD_AMD64, &hi, &pb);
+	assert_int_equal(hi.hi_pending_sched & (1UL << LIR_IPI), 0);
+	assert_int_equal(hi.hi_ipis_sched, 0);
+	assert_true(hi.hi_pending_sched & (1UL << SIR_XCALL));
+	assert_int_equal(pb.pb_handled, IPL_SOFTCLOCK);
+}
+
+static void
+test_held_ipi_waits_for_spl0_committed(void **state)
+{
+	struct held_ipi hi;
+	struct probe pb;
+
+	held_ipi(XCS_MD_AMD64_164, &hi, &pb);
+	assert_true(hi.hi_pending_sched & (1UL << LIR_IPI));
+	assert_int_equal(hi.hi_ipis_sched, X86_IPI_XCALL);
+	assert_int_equal(hi.hi_pending_sched & (1UL << SIR_XCALL), 0);
+	/* Xxcallintr leaves ci_handled_intr_level as it found it. */
+	assert_int_equal(pb.pb_handled, IPL_NONE);
+}
+
 static void
 test_coalescing(void **state)
 {
@@ -476,6 +569,8 @@ main(void)
 		TU_TEST(test_four_slots),
 		TU_TEST(test_deferral_splvm),
 		TU_TEST(test_deferral_splipi),
+		TU_TEST(test_held_ipi_replayed_below_ipi),
+		TU_TEST(test_held_ipi_waits_for_spl0_committed),
 		TU_TEST(test_coalescing),
 		TU_TEST(test_sync),
 		TU_TEST(test_patterns_unicast),

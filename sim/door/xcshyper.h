@@ -44,7 +44,7 @@
 #include <sys/types.h>
 
 /* Bumped whenever a declaration below changes. */
-#define XCSHYPER_VERSION	1
+#define XCSHYPER_VERSION	2
 
 struct cpu_info;
 
@@ -110,11 +110,13 @@ void	xcs_mem_free(void *);
 const char *xcs_ipl_name(int);
 
 /*
- * The machine's interrupt model: where the soft sources sit (the
- * committed layout, or dlg's proposal), whether the MI code is of the
- * earlier, softintr generation.
+ * The machine's interrupt model: which MD model, where the soft sources
+ * sit (the committed layout, or dlg's proposal), whether the MI code is
+ * of the earlier, softintr generation.
  */
-void	xcs_md_attach(int);
+#define XCSHYPER_MD_AMD64	0	/* amd64 as the proposal meant it */
+#define XCSHYPER_MD_AMD64_164	1	/* amd64 intr.c 1.64, committed */
+void	xcs_md_attach(int, int);
 void	xcs_md_glue(int);
 /*
  * The host's array of cpu_info, for cpu_info_list (NULL and 0 at

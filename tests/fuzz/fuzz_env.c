@@ -17,8 +17,8 @@
  */
 
 /*
- * The parser of XCS_FUZZ_VAR (XCALLSIM_WATCHDOG, _TRACE or _REPLAY, one
- * target each), as a program meets it: the input is the variable's
+ * The parser of XCS_FUZZ_VAR (XCALLSIM_WATCHDOG, _TRACE, _REPLAY or _MD,
+ * one target each), as a program meets it: the input is the variable's
  * value, xcs_config_init reads it and the checks xcs_boot makes first
  * judge it.  A value rejected gets a message that names the variable
  * and quotes what was wrong; one accepted leaves the settings in range.
@@ -61,6 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		xcs_fuzz_assert(!cfg.xc_replay || (cfg.xc_replay_depth >= 1 &&
 		    cfg.xc_replay_depth <= 16 && cfg.xc_replay_steps >= 1),
 		    "a replay depth or step count out of range");
+		xcs_fuzz_assert(cfg.xc_md == XCS_MD_AMD64 ||
+		    cfg.xc_md == XCS_MD_AMD64_164, "an MD model out of range");
 	}
 	unsetenv(XCS_FUZZ_VAR);
 	free(value);

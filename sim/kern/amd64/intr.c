@@ -42,15 +42,31 @@
 #include "xcshyper.h"
 #include "md.h"
 
-/* One interrupt source: a bit in ci_ipending. */
+/*
+ * A handler record: the level intr_calculatemasks() reads to decide
+ * which levels unmask the sources that share it.
+ */
+struct xcs_intrhand {
+	int			 ih_level;
+};
+
+/*
+ * One interrupt source: a bit in ci_ipending.  is_level is the level
+ * its stub runs it at, is_ih the record the masks are computed from;
+ * is_handled says whether the stub sets ci_handled_intr_level, as
+ * dosoftint() and intr_handler() do and Xxcallintr does not.
+ */
 struct xcs_intrsource {
 	int			 is_level;
+	struct xcs_intrhand	*is_ih;
+	int			 is_handled;
 	void			(*is_run)(struct cpu_info *);
 	const char		*is_name;
 };
 
 struct xcs_intr_bits xcs_intr_bits;
 static struct xcs_intrsource xcs_sources[MAX_INTR_SOURCES];
+static struct xcs_intrhand xcs_handlers[MAX_INTR_SOURCES];
 /* For each level, the sources it leaves unmasked (amd64's ci_iunmask). */
 static u_int64_t xcs_iunmask[NIPL];
 static int xcs_softintr_to_ssir[NSOFTINTR];
@@ -112,6 +128,7 @@ xcs_softtty(struct cpu_info *ci)
 	softintr_dispatch(SOFTINTR_TTY);
 }
 
+/* A source with a handler record of its own. */
 static void
 xcs_source_set(int bit, int level, void (*run)(struct cpu_info *),
     const char *name)
@@ -119,9 +136,33 @@ xcs_source_set(int bit, int level, void (*run)(struct cpu_info *),
 	struct xcs_intrsource *is = &xcs_sources[bit];
 
 	is->is_level = level;
+	is->is_ih = &xcs_handlers[bit];
+	is->is_ih->ih_level = level;
+	is->is_handled = 1;
 	is->is_run = run;
 	is->is_name = name;
 }
+
+#ifdef MULTIPROCESSOR
+/*
+ * The xcall source as amd64's intr.c 1.64 sets it up: cpu_intr_init
+ * gives SIR_XCALL the LIR_IPI source's "fake IPI" handler record and
+ * then sets that record's level to IPL_SOFTCLOCK, so the masks computed
+ * after it unmask a pending LIR_IPI only below IPL_SOFTCLOCK, at
+ * IPL_NONE.  (The IPI's stub still runs it at IPL_IPI, and delivery
+ * still compares against IPL_IPI: only the replay of a held IPI moves.)
+ * Xxcallintr does not set ci_handled_intr_level.
+ */
+static void
+xcs_source_share_ipi_record(void)
+{
+	struct xcs_intrsource *is = &xcs_sources[SIR_XCALL];
+
+	is->is_ih = xcs_sources[LIR_IPI].is_ih;
+	is->is_ih->ih_level = IPL_SOFTCLOCK;
+	is->is_handled = 0;
+}
+#endif
 
 /*
  * Where the soft sources sit in ci_ipending: kettenis's layout, which
@@ -146,10 +187,11 @@ xcs_sir_layout(int proposal)
 
 /*
  * Lay out the sources and compute, for each level, the sources it
- * leaves unmasked (amd64's ci_iunmask).
+ * leaves unmasked (amd64's ci_iunmask), from their handler records as
+ * intr_calculatemasks() does.
  */
 void
-xcs_md_attach(int proposal_layout)
+xcs_md_attach(int model, int proposal_layout)
 {
 	int bit, ipl;
 
@@ -159,6 +201,8 @@ xcs_md_attach(int proposal_layout)
 #ifdef MULTIPROCESSOR
 	xcs_source_set(LIR_IPI, IPL_IPI, xcs_ipi_source, "ipi");
 	xcs_source_set(SIR_XCALL, IPL_SOFTCLOCK, xcs_softxcall, "softxcall");
+	if (model == XCSHYPER_MD_AMD64_164)
+		xcs_source_share_ipi_record();
 #endif
 	xcs_source_set(SIR_CLOCK, IPL_SOFTCLOCK, xcs_softclock, "softclock");
 	xcs_source_set(SIR_NET, IPL_SOFTNET, xcs_softnet, "softnet");
@@ -172,7 +216,7 @@ xcs_md_attach(int proposal_layout)
 		xcs_iunmask[ipl] = 0;
 		for (bit = 0; bit < MAX_INTR_SOURCES; bit++) {
 			if (xcs_sources[bit].is_run != NULL &&
-			    xcs_sources[bit].is_level > ipl)
+			    xcs_sources[bit].is_ih->ih_level > ipl)
 				xcs_iunmask[ipl] |= 1UL << bit;
 		}
 	}
@@ -228,7 +272,8 @@ xcs_run_source(struct cpu_info *ci, struct xcs_intrsource *is)
 
 	handled = ci->ci_handled_intr_level;
 	xcs_atomic_store(&ci->ci_idepth, ci->ci_idepth + 1);
-	xcs_atomic_store(&ci->ci_handled_intr_level, is->is_level);
+	if (is->is_handled)
+		xcs_atomic_store(&ci->ci_handled_intr_level, is->is_level);
 	doing = xcs_cpu_doing(ci, is->is_name);
 	xcs_tr_intr(ci, is->is_name);
 
@@ -340,7 +385,13 @@ xcs_intr_ipi(struct cpu_info *ci)
 void
 xcs_doorbell(struct cpu_info *ci)
 {
-	if (xcs_atomic_load(&ci->ci_ipis) != 0 && xcs_ilevel(ci) < IPL_IPI)
+	/*
+	 * An IPI already taken and held (LIR_IPI pending) is the spl
+	 * code's to replay: the interrupt controller does not deliver it
+	 * again, whatever the level (amd64-1.64 holds one below IPL_IPI).
+	 */
+	if (xcs_atomic_load(&ci->ci_ipis) != 0 && xcs_ilevel(ci) < IPL_IPI &&
+	    (xcs_atomic_load(&ci->ci_ipending) & (1UL << LIR_IPI)) == 0)
 		xcs_intr_ipi(ci);
 }
 
