@@ -283,8 +283,38 @@ struct held_ipi {
 	u_int32_t	hi_ipis_sched;	/* ci_ipis at IPL_SCHED */
 	unsigned int	hi_runs_sched;	/* the probe's runs at IPL_SCHED */
 	unsigned int	hi_runs_after;	/* ... at IPL_NONE */
+	unsigned int	hi_ack_sched;	/* ack_seen at IPL_SCHED */
 	struct probe	*hi_probe;
 };
+
+/*
+ * A vector the IPI handler runs at IPL_IPI and a sender spins on, as
+ * ddb's and X86_IPI_SETPERF's callers do; the test borrows SETPERF's
+ * ipifunc entry for it.
+ */
+static unsigned int ack_seen;		/* [a] */
+
+static void
+ack_ipifunc(struct cpu_info *ci)
+{
+	atomic_store_int(&ack_seen, 1);
+}
+
+struct ack_sender {
+	unsigned int	as_acked;	/* [a] the ack came */
+	int		as_timeout;
+};
+
+static void
+ack_sender_job(void *arg)
+{
+	struct ack_sender *as = arg;
+
+	x86_send_ipi(xcs_cpu(1), X86_IPI_SETPERF);
+	if (!tu_wait_uint(&ack_seen, 1))
+		as->as_timeout = 1;
+	atomic_store_int(&as->as_acked, 1);
+}
 
 static void
 held_ipi_job(void *arg)
@@ -302,6 +332,7 @@ held_ipi_job(void *arg)
 	hi->hi_pending_sched = atomic_load_long(&ci->ci_ipending);
 	hi->hi_ipis_sched = atomic_load_int(&ci->ci_ipis);
 	hi->hi_runs_sched = atomic_load_int(&hi->hi_probe->pb_runs);
+	hi->hi_ack_sched = atomic_load_int(&ack_seen);
 	splx(s);
 	hi->hi_runs_after = atomic_load_int(&hi->hi_probe->pb_runs);
 }
@@ -356,6 +387,63 @@ test_held_ipi_waits_for_spl0_committed(void **state)
 	assert_int_equal(hi.hi_pending_sched & (1UL << SIR_XCALL), 0);
 	/* Xxcallintr leaves ci_handled_intr_level as it found it. */
 	assert_int_equal(pb.pb_handled, IPL_NONE);
+}
+
+/*
+ * What the held IPI does to a sender spinning for its acknowledgement:
+ * as meant, the ack comes when the target lowers to IPL_SCHED; as
+ * committed, the sender spins through the target's whole IPL_SCHED
+ * section, until its spl0.
+ */
+static void
+held_ack(enum xcs_md md, struct held_ipi *hi, struct ack_sender *as)
+{
+	struct xcs_config cfg;
+	struct probe pb;
+	int bit = __builtin_ctz(X86_IPI_SETPERF);
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = 3;
+	cfg.xc_md = md;
+	tu_boot_config(&cfg);
+	assert_null(ipifunc[bit]);
+	ipifunc[bit] = ack_ipifunc;
+	atomic_store_int(&ack_seen, 0);
+	probe_init(&pb);
+	memset(hi, 0, sizeof(*hi));
+	memset(as, 0, sizeof(*as));
+	hi->hi_probe = &pb;
+	assert_int_equal(xcs_cpu_start(1, held_ipi_job, hi), 0);
+	assert_true(tu_wait_uint(&hi->hi_ready, 1));
+	assert_int_equal(xcs_cpu_start(2, ack_sender_job, as), 0);
+	atomic_store_int(&hi->hi_release, 1);
+	assert_int_equal(tu_join(1), 0);
+	assert_int_equal(tu_join(2), 0);
+	ipifunc[bit] = NULL;
+	assert_int_equal(hi->hi_timeout, 0);
+	assert_int_equal(as->as_timeout, 0);
+	assert_int_equal(as->as_acked, 1);
+	tu_shutdown();
+}
+
+static void
+test_held_ack_below_ipi(void **state)
+{
+	struct held_ipi hi;
+	struct ack_sender as;
+
+	held_ack(XCS_MD_AMD64, &hi, &as);
+	assert_int_equal(hi.hi_ack_sched, 1);
+}
+
+static void
+test_held_ack_waits_for_spl0_committed(void **state)
+{
+	struct held_ipi hi;
+	struct ack_sender as;
+
+	held_ack(XCS_MD_AMD64_164, &hi, &as);
+	assert_int_equal(hi.hi_ack_sched, 0);
 }
 
 static void
@@ -571,6 +659,8 @@ main(void)
 		TU_TEST(test_deferral_splipi),
 		TU_TEST(test_held_ipi_replayed_below_ipi),
 		TU_TEST(test_held_ipi_waits_for_spl0_committed),
+		TU_TEST(test_held_ack_below_ipi),
+		TU_TEST(test_held_ack_waits_for_spl0_committed),
 		TU_TEST(test_coalescing),
 		TU_TEST(test_sync),
 		TU_TEST(test_patterns_unicast),
