@@ -50,8 +50,7 @@ static int
 xcs_rp_ipi_deliverable(struct cpu_info *ci)
 {
 	return (xcs_replay.xr_cpus[ci->ci_cpuid].rc_signal ||
-	    (xcs_atomic_load(&ci->ci_ipis) != 0 &&
-	    xcs_atomic_load(&ci->ci_ilevel) < IPL_IPI));
+	    xcs_doorbell_rings(ci));
 }
 
 /*

@@ -128,11 +128,13 @@ void	xcs_check_cpu(const struct cpu_info *, const char *);
 
 /*
  * An IPI arrives at ci, from the host's signal or from ci noticing its
- * doorbell; xcs_doorbell takes one if ci_ipis has any and the IPL
- * allows.
+ * doorbell; xcs_doorbell takes one if xcs_doorbell_rings, which says
+ * whether ci_ipis has any that the IPL allows and that are not already
+ * taken and held for the spl code to replay.
  */
 void	xcs_intr_ipi(struct cpu_info *);
 void	xcs_doorbell(struct cpu_info *);
+int	xcs_doorbell_rings(struct cpu_info *);
 
 /*
  * The kernel's own start, with the CPUs attached: softintr_init(), then

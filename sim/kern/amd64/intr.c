@@ -382,16 +382,23 @@ xcs_intr_ipi(struct cpu_info *ci)
  * polling, waking up.  The load is an atomic, which is also where TSan
  * delivers a signal it held back.
  */
-void
-xcs_doorbell(struct cpu_info *ci)
+int
+xcs_doorbell_rings(struct cpu_info *ci)
 {
 	/*
 	 * An IPI already taken and held (LIR_IPI pending) is the spl
 	 * code's to replay: the interrupt controller does not deliver it
 	 * again, whatever the level (amd64-1.64 holds one below IPL_IPI).
 	 */
-	if (xcs_atomic_load(&ci->ci_ipis) != 0 && xcs_ilevel(ci) < IPL_IPI &&
-	    (xcs_atomic_load(&ci->ci_ipending) & (1UL << LIR_IPI)) == 0)
+	return (xcs_atomic_load(&ci->ci_ipis) != 0 &&
+	    xcs_ilevel(ci) < IPL_IPI &&
+	    (xcs_atomic_load(&ci->ci_ipending) & (1UL << LIR_IPI)) == 0);
+}
+
+void
+xcs_doorbell(struct cpu_info *ci)
+{
+	if (xcs_doorbell_rings(ci))
 		xcs_intr_ipi(ci);
 }
 
