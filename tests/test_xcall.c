@@ -284,6 +284,9 @@ struct held_ipi {
 	unsigned int	hi_runs_sched;	/* the probe's runs at IPL_SCHED */
 	unsigned int	hi_runs_after;	/* ... at IPL_NONE */
 	unsigned int	hi_ack_sched;	/* ack_seen at IPL_SCHED */
+	unsigned int	hi_nudge;	/* wait at IPL_SCHED for... */
+	unsigned int	hi_at_sched;	/* [a] (there) */
+	unsigned int	hi_ack_nudged;	/* ... the ack after another IPI */
 	struct probe	*hi_probe;
 };
 
@@ -333,6 +336,10 @@ held_ipi_job(void *arg)
 	hi->hi_ipis_sched = atomic_load_int(&ci->ci_ipis);
 	hi->hi_runs_sched = atomic_load_int(&hi->hi_probe->pb_runs);
 	hi->hi_ack_sched = atomic_load_int(&ack_seen);
+	if (hi->hi_nudge) {
+		atomic_store_int(&hi->hi_at_sched, 1);
+		hi->hi_ack_nudged = tu_wait_uint(&ack_seen, 1);
+	}
 	splx(s);
 	hi->hi_runs_after = atomic_load_int(&hi->hi_probe->pb_runs);
 }
@@ -444,6 +451,47 @@ test_held_ack_waits_for_spl0_committed(void **state)
 
 	held_ack(XCS_MD_AMD64_164, &hi, &as);
 	assert_int_equal(hi.hi_ack_sched, 0);
+}
+
+/*
+ * The held IPI's bits go with the next IPI the target takes: on amd64
+ * the sender of that one sends a LAPIC IPI whatever ci_ipis holds, and
+ * at IPL_SCHED the target takes it at once and runs every vector.
+ */
+static void
+test_held_ack_taken_with_next_ipi_committed(void **state)
+{
+	struct xcs_config cfg;
+	struct held_ipi hi;
+	struct ack_sender as;
+	struct probe pb;
+	int bit = __builtin_ctz(X86_IPI_SETPERF);
+
+	xcs_config_init(&cfg);
+	cfg.xc_ncpus = 3;
+	cfg.xc_md = XCS_MD_AMD64_164;
+	tu_boot_config(&cfg);
+	ipifunc[bit] = ack_ipifunc;
+	atomic_store_int(&ack_seen, 0);
+	probe_init(&pb);
+	memset(&hi, 0, sizeof(hi));
+	memset(&as, 0, sizeof(as));
+	hi.hi_probe = &pb;
+	hi.hi_nudge = 1;
+	assert_int_equal(xcs_cpu_start(1, held_ipi_job, &hi), 0);
+	assert_true(tu_wait_uint(&hi.hi_ready, 1));
+	assert_int_equal(xcs_cpu_start(2, ack_sender_job, &as), 0);
+	atomic_store_int(&hi.hi_release, 1);
+	/* cpu1 is at IPL_SCHED with the ack held: another IPI. */
+	assert_true(tu_wait_uint(&hi.hi_at_sched, 1));
+	x86_send_ipi(xcs_cpu(1), X86_IPI_NOP);
+	assert_int_equal(tu_join(1), 0);
+	assert_int_equal(tu_join(2), 0);
+	ipifunc[bit] = NULL;
+	assert_int_equal(hi.hi_timeout, 0);
+	assert_int_equal(hi.hi_ack_nudged, 1);
+	assert_int_equal(as.as_acked, 1);
+	tu_shutdown();
 }
 
 static void
@@ -661,6 +709,7 @@ main(void)
 		TU_TEST(test_held_ipi_waits_for_spl0_committed),
 		TU_TEST(test_held_ack_below_ipi),
 		TU_TEST(test_held_ack_waits_for_spl0_committed),
+		TU_TEST(test_held_ack_taken_with_next_ipi_committed),
 		TU_TEST(test_coalescing),
 		TU_TEST(test_sync),
 		TU_TEST(test_patterns_unicast),

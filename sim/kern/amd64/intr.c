@@ -382,6 +382,18 @@ xcs_intr_ipi(struct cpu_info *ci)
  * polling, waking up.  The load is an atomic, which is also where TSan
  * delivers a signal it held back.
  */
+/*
+ * Whether ci holds an IPI it took (LIR_IPI pending) at a level below
+ * IPL_IPI, where a new IPI would be taken at once: only amd64-1.64's
+ * masks leave one held there for longer than an spl call.
+ */
+int
+xcs_ipi_held_below_ipi(struct cpu_info *ci)
+{
+	return ((xcs_atomic_load(&ci->ci_ipending) & (1UL << LIR_IPI)) != 0 &&
+	    xcs_ilevel(ci) < IPL_IPI);
+}
+
 int
 xcs_doorbell_rings(struct cpu_info *ci)
 {

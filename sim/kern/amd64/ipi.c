@@ -143,8 +143,16 @@ x86_send_ipi(struct cpu_info *ci, int ipimask)
 	 * the bit, and before the host's load of the target's state when
 	 * it rings, which pairs with the target storing its state and
 	 * then loading ci_ipis when it waits.  One sees the other.
+	 *
+	 * amd64 sends the LAPIC IPI every time; the local APIC merges it
+	 * with one not yet taken, which bits already in ci_ipis stand for
+	 * here.  But bits of an IPI the target took and holds (LIR_IPI
+	 * pending) at a level where a new one would be taken, as
+	 * amd64-1.64 does below IPL_IPI, wait for the spl code: a new
+	 * IPI is delivered, and its handler takes them all.
 	 */
-	else if (xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask) != 0)
+	else if (xcs_atomic_fetch_or(&ci->ci_ipis, (u_int32_t)ipimask) != 0 &&
+	    !xcs_ipi_held_below_ipi(ci))
 		how = XCS_IPI_COALESCED;
 	else
 		how = xcs_cpu_ring(self, ci);

@@ -22,6 +22,7 @@
 /* intr.c: a CPU's interrupt state at attach; lowering its IPL. */
 void	xcs_md_cpu_attach(struct cpu_info *);
 void	xcs_spl_lower(struct cpu_info *, int);
+int	xcs_ipi_held_below_ipi(struct cpu_info *);
 
 /* ipi.c: the IPI source's handler, and one xcall dispatch pass. */
 void	xcs_ipi_source(struct cpu_info *);
