@@ -97,7 +97,7 @@ remote_once(enum xcs_idle idle, unsigned int target)
 		assert_true(tu_wait_calm(target));
 		assert_int_equal(pb.pb_cpu, target);
 		assert_int_equal(pb.pb_ilevel, IPL_SOFTCLOCK);
-		assert_int_equal(pb.pb_handled, IPL_SOFTCLOCK);
+		assert_int_equal(pb.pb_handled, tu_xcall_handled_level());
 		assert_true(pb.pb_idepth > 0);
 		if (pb.pb_in_slot != 0)
 			fail_msg("probe_fn(%p) ran on cpu%u with its xcall "

@@ -91,6 +91,14 @@ tu_teardown(void **state)
 	return (0);
 }
 
+static enum xcs_md tu_md;
+
+int
+tu_xcall_handled_level(void)
+{
+	return (tu_md == XCS_MD_AMD64_164 ? IPL_NONE : IPL_SOFTCLOCK);
+}
+
 void
 tu_boot_config(const struct xcs_config *cfg)
 {
@@ -112,6 +120,7 @@ tu_boot_config(const struct xcs_config *cfg)
 	}
 	if (error != 0)
 		fail_msg("xcs_boot: %s", xcs_errstr());
+	tu_md = cfg->xc_md;
 	pattern_spinout_ms = TU_TIMEOUT_MS / 2;
 	xcs_panic_intercept(tu_panic_hook, NULL);
 	xcs_stop_intercept(tu_stop_hook, NULL);

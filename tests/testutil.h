@@ -53,6 +53,13 @@ uint64_t tu_now_ms(void);
  */
 int	tu_filter(const struct CMUnitTest *, size_t);
 
+/*
+ * The ci_handled_intr_level an xcall function run from idle sees on the
+ * booted MD model: IPL_SOFTCLOCK, or IPL_NONE on amd64-1.64, whose
+ * Xxcallintr does not set it.
+ */
+int	tu_xcall_handled_level(void);
+
 /* Every test: whatever happened, the machine is shut down after it. */
 int	tu_teardown(void **);
 #define TU_TEST(f)	cmocka_unit_test_teardown(f, tu_teardown)
