@@ -19,6 +19,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 #include <sys/atomic.h>
+#include <sys/xcall.h>
 
 #include <machine/cpu.h>
 #include <machine/intr.h>
@@ -96,6 +97,11 @@ static enum xcs_md tu_md;
 int
 tu_xcall_handled_level(void)
 {
+#ifdef MULTIPROCESSOR
+	/* The earlier MI code's softclock softintr: dosoftint sets it. */
+	if (xcs_cpu(0)->ci_xcall.xci_softintr != NULL)
+		return (IPL_SOFTCLOCK);
+#endif
 	return (tu_md == XCS_MD_AMD64_164 ? IPL_NONE : IPL_SOFTCLOCK);
 }
 

@@ -56,7 +56,8 @@ int	tu_filter(const struct CMUnitTest *, size_t);
 /*
  * The ci_handled_intr_level an xcall function run from idle sees on the
  * booted MD model: IPL_SOFTCLOCK, or IPL_NONE on amd64-1.64, whose
- * Xxcallintr does not set it.
+ * Xxcallintr does not set it (unless the MI code is of the softintr
+ * generation, whose softclock softintr runs it).
  */
 int	tu_xcall_handled_level(void);
 
