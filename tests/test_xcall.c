@@ -402,10 +402,12 @@ test_held_ipi_waits_for_spl0_committed(void **state)
  * What the held IPI does to a sender spinning for its acknowledgement:
  * as meant, the ack comes when the target lowers to IPL_SCHED; as
  * committed, the sender spins through the target's whole IPL_SCHED
- * section, until its spl0.
+ * section, until its spl0.  With nudge, the test sends the target
+ * another IPI while it is at IPL_SCHED.
  */
 static void
-held_ack(enum xcs_md md, struct held_ipi *hi, struct ack_sender *as)
+held_ack(enum xcs_md md, int nudge, struct held_ipi *hi,
+    struct ack_sender *as)
 {
 	struct xcs_config cfg;
 	struct probe pb;
@@ -422,10 +424,15 @@ held_ack(enum xcs_md md, struct held_ipi *hi, struct ack_sender *as)
 	memset(hi, 0, sizeof(*hi));
 	memset(as, 0, sizeof(*as));
 	hi->hi_probe = &pb;
+	hi->hi_nudge = nudge;
 	assert_int_equal(xcs_cpu_start(1, held_ipi_job, hi), 0);
 	assert_true(tu_wait_uint(&hi->hi_ready, 1));
 	assert_int_equal(xcs_cpu_start(2, ack_sender_job, as), 0);
 	atomic_store_int(&hi->hi_release, 1);
+	if (nudge) {
+		assert_true(tu_wait_uint(&hi->hi_at_sched, 1));
+		x86_send_ipi(xcs_cpu(1), X86_IPI_NOP);
+	}
 	assert_int_equal(tu_join(1), 0);
 	assert_int_equal(tu_join(2), 0);
 	ipifunc[bit] = NULL;
@@ -441,7 +448,7 @@ test_held_ack_below_ipi(void **state)
 	struct held_ipi hi;
 	struct ack_sender as;
 
-	held_ack(XCS_MD_AMD64, &hi, &as);
+	held_ack(XCS_MD_AMD64, 0, &hi, &as);
 	assert_int_equal(hi.hi_ack_sched, 1);
 }
 
@@ -451,7 +458,7 @@ test_held_ack_waits_for_spl0_committed(void **state)
 	struct held_ipi hi;
 	struct ack_sender as;
 
-	held_ack(XCS_MD_AMD64_164, &hi, &as);
+	held_ack(XCS_MD_AMD64_164, 0, &hi, &as);
 	assert_int_equal(hi.hi_ack_sched, 0);
 }
 
@@ -463,37 +470,12 @@ test_held_ack_waits_for_spl0_committed(void **state)
 static void
 test_held_ack_taken_with_next_ipi_committed(void **state)
 {
-	struct xcs_config cfg;
 	struct held_ipi hi;
 	struct ack_sender as;
-	struct probe pb;
-	int bit = __builtin_ctz(X86_IPI_SETPERF);
 
-	xcs_config_init(&cfg);
-	cfg.xc_ncpus = 3;
-	cfg.xc_md = XCS_MD_AMD64_164;
-	tu_boot_config(&cfg);
-	ipifunc[bit] = ack_ipifunc;
-	atomic_store_int(&ack_seen, 0);
-	probe_init(&pb);
-	memset(&hi, 0, sizeof(hi));
-	memset(&as, 0, sizeof(as));
-	hi.hi_probe = &pb;
-	hi.hi_nudge = 1;
-	assert_int_equal(xcs_cpu_start(1, held_ipi_job, &hi), 0);
-	assert_true(tu_wait_uint(&hi.hi_ready, 1));
-	assert_int_equal(xcs_cpu_start(2, ack_sender_job, &as), 0);
-	atomic_store_int(&hi.hi_release, 1);
-	/* cpu1 is at IPL_SCHED with the ack held: another IPI. */
-	assert_true(tu_wait_uint(&hi.hi_at_sched, 1));
-	x86_send_ipi(xcs_cpu(1), X86_IPI_NOP);
-	assert_int_equal(tu_join(1), 0);
-	assert_int_equal(tu_join(2), 0);
-	ipifunc[bit] = NULL;
-	assert_int_equal(hi.hi_timeout, 0);
+	held_ack(XCS_MD_AMD64_164, 1, &hi, &as);
+	assert_int_equal(hi.hi_ack_sched, 0);
 	assert_int_equal(hi.hi_ack_nudged, 1);
-	assert_int_equal(as.as_acked, 1);
-	tu_shutdown();
 }
 
 static void

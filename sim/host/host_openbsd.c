@@ -30,7 +30,6 @@
 #include <sys/sysctl.h>
 #include <sys/time.h>
 
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
@@ -166,24 +165,4 @@ xcs_host_fds(void)
 			fds++;
 	free(kf);
 	return (fds);
-}
-
-/* No CPU affinity and no membarrier here. */
-int
-xcs_host_pin(int cpu)
-{
-	(void)cpu;
-	return (ENOTSUP);
-}
-
-int
-xcs_host_membarrier_register(void)
-{
-	return (ENOTSUP);
-}
-
-int
-xcs_host_membarrier(void)
-{
-	return (ENOTSUP);
 }

@@ -123,23 +123,3 @@ xcs_host_fds(void)
 {
 	return (-1);
 }
-
-/* No CPU affinity and no membarrier here. */
-int
-xcs_host_pin(int cpu)
-{
-	(void)cpu;
-	return (ENOTSUP);
-}
-
-int
-xcs_host_membarrier_register(void)
-{
-	return (ENOTSUP);
-}
-
-int
-xcs_host_membarrier(void)
-{
-	return (ENOTSUP);
-}
