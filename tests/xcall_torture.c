@@ -49,6 +49,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -891,12 +892,31 @@ check_counters(void)
  * too, so that a panic on cpu0 comes back here as one on another CPU
  * does.
  */
+/*
+ * cpu0 panicked with no job to abandon: in an interrupt it took while
+ * joining the workers.  on_panic has counted it; the run ends here, and
+ * shutdown stops whatever the other CPUs were doing.
+ */
+static sigjmp_buf cpu0_stopped;
+
+static void __attribute__((__noreturn__))
+on_cpu0_stop(const char *msg, void *arg)
+{
+	siglongjmp(cpu0_stopped, 1);
+}
+
 static void
 run_workers(void)
 {
 	unsigned int i;
 	int error;
 
+	/* The frame the stop hook returns to lives only as long as this. */
+	if (sigsetjmp(cpu0_stopped, 1) != 0) {
+		xcs_stop_intercept(NULL, NULL);
+		return;
+	}
+	xcs_stop_intercept(on_cpu0_stop, NULL);
 	for (i = 1; i < opts.o_ncpus; i++) {
 		if ((error = xcs_cpu_start(i, worker_run, &workers[i])) != 0)
 			errx(1, "%s", xcs_errstr());
@@ -911,6 +931,7 @@ run_workers(void)
 		else if (error != 0)
 			errx(1, "cpu%u: %s", i, xcs_errstr());
 	}
+	xcs_stop_intercept(NULL, NULL);
 }
 
 static void
