@@ -43,6 +43,7 @@
 #include "xcs.h"
 
 static pthread_t xcs_boot_thread;
+static struct proc *xcs_procs;	/* each CPU's kernel thread */
 struct xcs_hooks xcs_hooks;
 static int xcs_parts_ran;	/* stopping a machine that ran */
 
@@ -53,15 +54,16 @@ static void
 xcs_cpu_init(struct cpu_info *ci, struct xcs_cpu *xc, unsigned int n)
 {
 	ci->ci_xcs = xc;
-	ci->ci_curproc = &xc->xc_proc;
+	xc->xc_proc = &xcs_procs[n];
+	ci->ci_curproc = xc->xc_proc;
 	xc->xc_ci = ci;
 	xc->xc_state = XCS_RUNNING;
 	xc->xc_doing = n == 0 ? "process" : "idle";
 	xc->xc_spin_target = -1;
 	xcs_faults_seed(xc, n);
-	xc->xc_proc.p_stat = SONPROC;
-	xc->xc_proc.p_tid = (int)n;
-	xc->xc_proc.p_cpu = ci;
+	xc->xc_proc->p_stat = SONPROC;
+	xc->xc_proc->p_tid = (int)n;
+	xc->xc_proc->p_cpu = ci;
 }
 
 /*
@@ -73,21 +75,18 @@ xcs_part_memory(const struct xcs_config *cfg)
 {
 	struct xcs_machine *xm = &xcs_machine;
 	unsigned int ncpus = cfg->xc_ncpus;
-	void *p;
+	void *cpus = NULL, *xcs = NULL;
 
-	if (posix_memalign(&p, 64, ncpus * sizeof(struct cpu_info)) != 0) {
+	if (posix_memalign(&cpus, 64, ncpus * sizeof(struct cpu_info)) ||
+	    posix_memalign(&xcs, 64, ncpus * sizeof(struct xcs_cpu)) ||
+	    (xcs_procs = calloc(ncpus, sizeof(*xcs_procs))) == NULL) {
+		free(cpus);
+		free(xcs);
 		xcs_seterr("xcs_boot: no memory for %u CPUs", ncpus);
 		return (ENOMEM);
 	}
-	memset(p, 0, ncpus * sizeof(struct cpu_info));
-	xm->xm_cpus = p;
-	if (posix_memalign(&p, 64, ncpus * sizeof(struct xcs_cpu)) != 0) {
-		free(xm->xm_cpus);
-		xcs_seterr("xcs_boot: no memory for %u CPUs", ncpus);
-		return (ENOMEM);
-	}
-	memset(p, 0, ncpus * sizeof(struct xcs_cpu));
-	xm->xm_xcs = p;
+	xm->xm_cpus = memset(cpus, 0, ncpus * sizeof(struct cpu_info));
+	xm->xm_xcs = memset(xcs, 0, ncpus * sizeof(struct xcs_cpu));
 	xcs_cpus_lo = (char *)xm->xm_cpus;
 	xcs_cpus_hi = (char *)(xm->xm_cpus + ncpus);
 	xm->xm_ncpus = ncpus;
@@ -109,6 +108,8 @@ xcs_part_memory_stop(void)
 	xcs_md_cpus(NULL, 0);
 	free(xm->xm_cpus);
 	free(xm->xm_xcs);
+	free(xcs_procs);
+	xcs_procs = NULL;
 	memset(xm, 0, sizeof(*xm));
 }
 

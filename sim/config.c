@@ -22,11 +22,6 @@
  * anything.
  */
 
-#include <sys/param.h>
-#include <sys/systm.h>
-
-#include <machine/cpu.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
@@ -36,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xcs.h"
+#include "xcs_machine.h"
 
 /*
  * The environment enters here and nowhere else.  Each XCALLSIM_
@@ -164,7 +159,7 @@ xcs_env_replay(const char *name, const char *env, struct xcs_config *cfg)
 	size_t i, len;
 
 	cfg->xc_replay = 1;
-	for (i = 0; i < nitems(what); i++) {
+	for (i = 0; i < XCS_NITEMS(what); i++) {
 		len = strcspn(item, ":");
 		if (xcs_env_number(item, len, i == 0 ? UINT64_MAX : UINT_MAX,
 		    &v[i]) != 0) {
@@ -177,7 +172,7 @@ xcs_env_replay(const char *name, const char *env, struct xcs_config *cfg)
 			break;
 		item += len + 1;
 	}
-	if (i == nitems(what)) {
+	if (i == XCS_NITEMS(what)) {
 		xcs_env_bad(name, env, "\"%s\" is one item too many (want "
 		    "seed[:depth[:steps]])", item);
 		return;
@@ -265,14 +260,14 @@ xcs_env_unknown(void)
 	for (e = environ; *e != NULL; e++) {
 		if (strncmp(*e, "XCALLSIM_", 9) != 0)
 			continue;
-		for (i = 0; i < nitems(xcs_envs); i++)
+		for (i = 0; i < XCS_NITEMS(xcs_envs); i++)
 			if (xcs_env_is(*e, xcs_envs[i].xe_name))
 				break;
-		for (j = 0; j < nitems(xcs_env_others); j++)
+		for (j = 0; j < XCS_NITEMS(xcs_env_others); j++)
 			if (strncmp(*e, xcs_env_others[j],
 			    strlen(xcs_env_others[j])) == 0)
 				break;
-		if (i == nitems(xcs_envs) && j == nitems(xcs_env_others))
+		if (i == XCS_NITEMS(xcs_envs) && j == XCS_NITEMS(xcs_env_others))
 			fprintf(stderr, "xcallsim: %.*s is not a variable of "
 			    "xcallsim's (XCALLSIM_FAULTS, XCALLSIM_MD, "
 			    "XCALLSIM_REPLAY, XCALLSIM_TRACE, "
@@ -299,7 +294,7 @@ xcs_config_init(struct xcs_config *cfg)
 	cfg->xc_replay_depth = 3;
 	cfg->xc_replay_steps = 2000;
 	xcs_env_error[0] = '\0';
-	for (i = 0; i < nitems(xcs_envs); i++) {
+	for (i = 0; i < XCS_NITEMS(xcs_envs); i++) {
 		value = getenv(xcs_envs[i].xe_name);
 		if (value != NULL && *value != '\0')
 			xcs_envs[i].xe_parse(xcs_envs[i].xe_name, value, cfg);
@@ -315,9 +310,9 @@ xcs_config_check(const struct xcs_config *cfg)
 		xcs_seterr("xcs_boot: NULL configuration");
 		return (EINVAL);
 	}
-	if (cfg->xc_ncpus < 1 || cfg->xc_ncpus > MAXCPUS) {
+	if (cfg->xc_ncpus < 1 || cfg->xc_ncpus > xcs_kern_maxcpus()) {
 		xcs_seterr("xcs_boot: %u CPUs requested; this build "
-		    "simulates 1 to %d", cfg->xc_ncpus, MAXCPUS);
+		    "simulates 1 to %u", cfg->xc_ncpus, xcs_kern_maxcpus());
 		return (EINVAL);
 	}
 	if (cfg->xc_idle != XCS_IDLE_HALT && cfg->xc_idle != XCS_IDLE_POLL) {

@@ -25,19 +25,13 @@
  * rest, and a flow arrow from each post to the dispatch that took it.
  */
 
-#include <sys/param.h>
-#include <sys/systm.h>
-
-#include <machine/cpu.h>
-#include <machine/intr.h>
-
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "xcs.h"
+#include "xcs_machine.h"
 #include "trace.h"
 
 /* Order copied events by time, then CPU, then ring index. */
@@ -188,7 +182,8 @@ xcs_json_close(struct xcs_json *j, const struct xcs_trace_copy *tc,
 	struct xcs_json_cpu *jc = &j->j_cpus[tc->tc_cpu];
 	int d;
 
-	for (d = MIN(jc->jc_depth, XCS_TRACE_DEPTH) - 1; d >= 0; d--) {
+	for (d = (jc->jc_depth < XCS_TRACE_DEPTH ? jc->jc_depth :
+	    XCS_TRACE_DEPTH) - 1; d >= 0; d--) {
 		if (jc->jc_kind[d] == kind && (kind != XCS_TR_INTR_B ||
 		    jc->jc_ptr[d] == tc->tc_ptr))
 			break;
@@ -277,7 +272,7 @@ xcs_json_event(struct xcs_json *j, const struct xcs_trace_copy *tc)
 		break;
 	case XCS_TR_IPI:
 		xcs_json_instant(j, tc, "IPI to cpu%d: %s", other,
-		    sub < (int)nitems(xcs_ipi_outcomes) ?
+		    sub < (int)XCS_NITEMS(xcs_ipi_outcomes) ?
 		    xcs_ipi_outcomes[sub] : "?");
 		break;
 	case XCS_TR_DEFER:

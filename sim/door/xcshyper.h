@@ -44,7 +44,7 @@
 #include <sys/types.h>
 
 /* Bumped whenever a declaration below changes. */
-#define XCSHYPER_VERSION	2
+#define XCSHYPER_VERSION	3
 
 struct cpu_info;
 
@@ -145,6 +145,8 @@ int	xcs_kern_attach(void);
 
 /* The XCSHYPER_VERSION the kernel domain was built with. */
 int	xcs_kern_version(void);
+/* MAXCPUS: how many CPUs the kernel domain was built for. */
+u_int	xcs_kern_maxcpus(void);
 
 /* The kernel's panicstr; non-NULL once any CPU has panicked. */
 extern const char *panicstr;

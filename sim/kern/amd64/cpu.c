@@ -44,6 +44,12 @@ xcs_kern_version(void)
 	return (XCSHYPER_VERSION);
 }
 
+u_int
+xcs_kern_maxcpus(void)
+{
+	return (MAXCPUS);
+}
+
 void
 xcs_md_cpus(struct cpu_info *cpus, u_int ncpus)
 {
