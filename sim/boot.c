@@ -87,6 +87,7 @@ xcs_part_memory(const struct xcs_config *cfg)
 	}
 	xm->xm_cpus = memset(cpus, 0, ncpus * sizeof(struct cpu_info));
 	xm->xm_xcs = memset(xcs, 0, ncpus * sizeof(struct xcs_cpu));
+	xm->xm_cpu_size = sizeof(struct cpu_info);
 	xcs_cpus_lo = (char *)xm->xm_cpus;
 	xcs_cpus_hi = (char *)(xm->xm_cpus + ncpus);
 	xm->xm_ncpus = ncpus;

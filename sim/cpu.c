@@ -215,7 +215,7 @@ xcs_cpu_wait_ns(struct cpu_info *ci, int (*done)(void *), void *arg,
 	int state = poll ? XCS_POLLING : XCS_BLOCKED;
 	int32_t seq;
 
-	xcs_progress(ci);
+	xcs_progress(xc);
 	for (;;) {
 		seq = xcs_atomic_load(&xc->xc_blockseq);
 		/*
@@ -400,7 +400,7 @@ xcs_cpu_run_job(struct cpu_info *ci, struct xcs_job *xj)
 	xc->xc_has_top = saved_top;
 	xcs_trace(ci, XCS_TR_JOB_E, 0, -1, NULL, 0);
 	xcs_atomic_store(&xc->xc_doing, "idle");
-	xcs_progress(ci);
+	xcs_progress(xc);
 
 	/* The swap publishes xj_error; the joiner kicks pair with it. */
 	(void)xcs_atomic_swap(&xj->xj_done, 1);

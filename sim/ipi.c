@@ -331,7 +331,7 @@ xcs_slot_claimed(volatile void *p, void *o, void *n, void *old)
 		xcs_atomic_add_nv(&target->ci_xcs->xc_received, 1);
 		xcs_slot_was_full = 0;
 		xcs_full_traced = NULL;
-		xcs_progress(self);
+		xcs_progress(self->ci_xcs);
 		xcs_slot_note(target, p, n);
 	} else {
 		xcs_slot_was_full = 1;

@@ -61,14 +61,6 @@
  * (a timed sleep times out only when nothing else can run).
  */
 
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/atomic.h>
-#include <sys/xcall.h>
-
-#include <machine/cpu.h>
-#include <machine/intr.h>
-
 #include <errno.h>
 #include <inttypes.h>
 #include <sched.h>
@@ -77,7 +69,7 @@
 #include <string.h>
 
 
-#include "xcs.h"
+#include "xcs_machine.h"
 #include "replay.h"
 
 struct xcs_replay xcs_replay;
@@ -186,13 +178,13 @@ xcs_replay_start(void)
 {
 	struct xcs_replay *xr = &xcs_replay;
 
-	if (!xcs_replay_on())
+	if (!xcs_replay_hooked())
 		return;
 	/* The acquire load pairs with each CPU's increment as it parks. */
-	while (xcs_atomic_load(&xr->xr_parked) + 1 < xcs_machine.xm_ncpus)
+	while (xcs_hload(&xr->xr_parked) + 1 < xcs_machine.xm_ncpus)
 		sched_yield();
 	/* Only cpu0 runs from here: the store orders nothing. */
-	xcs_atomic_store(&xr->xr_started, 1);
+	xcs_hstore(&xr->xr_started, 1);
 }
 
 /* Let every CPU run freely, for shutdown. */
@@ -202,10 +194,10 @@ xcs_replay_open(void)
 	struct xcs_replay *xr = &xcs_replay;
 	unsigned int n;
 
-	if (!xcs_replay_on())
+	if (!xcs_replay_hooked())
 		return;
 	/* The store is seen by each parked CPU after the wake below. */
-	xcs_atomic_store(&xr->xr_open, 1);
+	xcs_hstore(&xr->xr_open, 1);
 	for (n = 0; n < xcs_machine.xm_ncpus; n++) {
 		/*
 		 * A CPU that has just handed cpu0 the token may not be in
@@ -215,7 +207,7 @@ xcs_replay_open(void)
 		 * after the CPU's own clearing store, which cpu0 saw before
 		 * it got the token.
 		 */
-		xcs_atomic_store(&xr->xr_cpus[n].rc_turn, 1);
+		xcs_hstore(&xr->xr_cpus[n].rc_turn, 1);
 		xcs_host_wake(&xr->xr_cpus[n].rc_turn);
 	}
 }
@@ -242,13 +234,13 @@ xcs_replay_freeze(struct cpu_info *ci)
 {
 	struct xcs_replay *xr = &xcs_replay;
 
-	if (!xcs_replay_on() || xcs_atomic_load(&xr->xr_frozen))
+	if (!xcs_replay_hooked() || xcs_hload(&xr->xr_frozen))
 		return;
 	/* Whoever sees the frozen flag stops using the schedule. */
-	xcs_atomic_store(&xr->xr_frozen, 1);
-	if (ci == NULL || ci->ci_cpuid != 0) {
+	xcs_hstore(&xr->xr_frozen, 1);
+	if (ci == NULL || xcs_cpu_index(ci) != 0) {
 		/* The release store lets cpu0 see everything done so far. */
-		xcs_atomic_store(&xr->xr_cpus[0].rc_turn, 1);
+		xcs_hstore(&xr->xr_cpus[0].rc_turn, 1);
 		xcs_host_wake(&xr->xr_cpus[0].rc_turn);
 	}
 }
@@ -258,7 +250,7 @@ int
 xcs_replay_frozen(void)
 {
 	/* Relaxed: set once; what the trace misses after it is moot. */
-	return (xcs_replay_on() &&
+	return (xcs_replay_hooked() &&
 	    __atomic_load_n(&xcs_replay.xr_frozen, __ATOMIC_RELAXED));
 }
 
@@ -269,7 +261,7 @@ xcs_replay_active(void)
 	struct xcs_replay *xr = &xcs_replay;
 
 	/* Relaxed loads: each flag is set once and orders nothing. */
-	return (xcs_replay_on() && xcs_curcpu_tls != NULL &&
+	return (xcs_replay_hooked() && xcs_curcpu_tls != NULL &&
 	    __atomic_load_n(&xr->xr_started, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&xr->xr_frozen, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&xr->xr_open, __ATOMIC_RELAXED));
@@ -287,9 +279,9 @@ xcs_replay_waits(struct cpu_info *ci)
 
 	if (xcs_replay_active())
 		return (1);
-	return (xcs_replay_on() && ci->ci_cpuid != 0 &&
+	return (xcs_replay_hooked() && xcs_cpu_index(ci) != 0 &&
 	    !__atomic_load_n(&xr->xr_started, __ATOMIC_RELAXED) &&
-	    xr->xr_cpus[ci->ci_cpuid].rc_seen == UINT64_MAX);
+	    xr->xr_cpus[xcs_cpu_index(ci)].rc_seen == UINT64_MAX);
 }
 
 /* The trace's clock in replay: one tick (a microsecond) per event. */
@@ -297,7 +289,7 @@ uint64_t
 xcs_replay_clock(void)
 {
 	/* A counter, not an ordering: only its value matters. */
-	return (xcs_atomic_add_nv(&xcs_replay.xr_clock, 1) * 1000);
+	return (xcs_hadd_nv(&xcs_replay.xr_clock, 1) * 1000);
 }
 
 uint64_t

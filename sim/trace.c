@@ -29,14 +29,6 @@
  * if that index reads the same before and after it copied the fields.
  */
 
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/atomic.h>
-#include <sys/xcall.h>
-
-#include <machine/cpu.h>
-#include <machine/intr.h>
-
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -46,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "xcs.h"
+#include "xcs_machine.h"
 #include "trace.h"
 
 #define XCS_TRACE_TOTAL		(1U << 22)	/* events, all CPUs */
@@ -68,7 +60,7 @@ xcs_trace_clock(void)
 	struct timespec ts;
 
 	/* In replay, time is the order of events, the same every run. */
-	if (xcs_replay_on())
+	if (xcs_replay_hooked())
 		return (xcs_replay_clock());
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ((uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec);
@@ -79,8 +71,9 @@ xcs_trace_record(struct cpu_info *ci, int kind, int sub, int other,
     const void *ptr, uint64_t arg)
 {
 	struct xcs_machine *xm = &xcs_machine;
-	struct xcs_cpu *xc = ci->ci_xcs;
+	struct xcs_cpu *xc = xcs_cpu_of(ci);
 	struct xcs_trace_event *te;
+	struct xcs_cpu_view cv;
 	uint64_t ns, idx, info;
 
 	/*
@@ -90,29 +83,30 @@ xcs_trace_record(struct cpu_info *ci, int kind, int sub, int other,
 	if (xcs_replay_frozen())
 		return;
 	ns = xcs_trace_clock() - xm->xm_trace_t0;
+	xcs_md_cpu_view(ci, &cv);
 	info = (uint64_t)(kind & 0xff) |
-	    (uint64_t)(xcs_atomic_load(&ci->ci_ilevel) & 0xff) << 8 |
-	    (uint64_t)(xcs_atomic_load(&ci->ci_idepth) & 0xff) << 16 |
+	    (uint64_t)(cv.cv_ilevel & 0xff) << 8 |
+	    (uint64_t)(cv.cv_idepth & 0xff) << 16 |
 	    (uint64_t)(sub & 0xff) << 24 |
 	    (uint64_t)((other + 1) & 0xffff) << 32;
 	/*
 	 * A fetch-add, not a load and a store: an IPI handler taken on
 	 * this CPU in between records too.  It orders nothing else.
 	 */
-	idx = xcs_atomic_add_nv(&xc->xc_trace_head, 1) - 1;
+	idx = xcs_hadd_nv(&xc->xc_trace_head, 1) - 1;
 	te = &xc->xc_trace[idx & xm->xm_trace_mask];
 	/*
-	 * Invalidate, fill, then publish the index: each store is
-	 * ordered after the ones before it (program order on x86, release
-	 * stores under TSan), so a reader that sees idx + 1 before and
-	 * after its copy copied this event and nothing else.
+	 * Invalidate, fill, then publish the index: each release store
+	 * is ordered after the ones before it, so a reader that sees
+	 * idx + 1 before and after its copy copied this event and nothing
+	 * else.
 	 */
-	xcs_atomic_store(&te->te_seq, 0);
-	xcs_atomic_store(&te->te_ns, ns);
-	xcs_atomic_store(&te->te_info, info);
-	xcs_atomic_store(&te->te_ptr, (uint64_t)(uintptr_t)ptr);
-	xcs_atomic_store(&te->te_arg, arg);
-	xcs_atomic_store(&te->te_seq, idx + 1);
+	xcs_hstore(&te->te_seq, 0);
+	xcs_hstore(&te->te_ns, ns);
+	xcs_hstore(&te->te_info, info);
+	xcs_hstore(&te->te_ptr, (uint64_t)(uintptr_t)ptr);
+	xcs_hstore(&te->te_arg, arg);
+	xcs_hstore(&te->te_seq, idx + 1);
 }
 
 /*
@@ -127,15 +121,15 @@ xcs_trace_copy(unsigned int n, uint64_t idx, struct xcs_trace_copy *tc)
 	struct xcs_trace_event *te;
 
 	te = &xm->xm_xcs[n].xc_trace[idx & xm->xm_trace_mask];
-	if (xcs_atomic_load(&te->te_seq) != idx + 1)
+	if (xcs_hload(&te->te_seq) != idx + 1)
 		return (0);
 	tc->tc_cpu = n;
 	tc->tc_index = idx;
-	tc->tc_ns = xcs_atomic_load(&te->te_ns);
-	tc->tc_info = xcs_atomic_load(&te->te_info);
-	tc->tc_ptr = xcs_atomic_load(&te->te_ptr);
-	tc->tc_arg = xcs_atomic_load(&te->te_arg);
-	return (xcs_atomic_load(&te->te_seq) == idx + 1);
+	tc->tc_ns = xcs_hload(&te->te_ns);
+	tc->tc_info = xcs_hload(&te->te_info);
+	tc->tc_ptr = xcs_hload(&te->te_ptr);
+	tc->tc_arg = xcs_hload(&te->te_arg);
+	return (xcs_hload(&te->te_seq) == idx + 1);
 }
 
 /* The oldest index ring n may still hold, and one past its newest. */
@@ -146,7 +140,7 @@ xcs_trace_bounds(unsigned int n, uint64_t *lo, uint64_t *hi)
 	uint64_t size = (uint64_t)xm->xm_trace_mask + 1;
 
 	/* Nothing to order: events are validated one by one. */
-	*hi = xcs_atomic_load(&xm->xm_xcs[n].xc_trace_head);
+	*hi = xcs_hload(&xm->xm_xcs[n].xc_trace_head);
 	*lo = *hi > size ? *hi - size : 0;
 }
 
@@ -182,7 +176,7 @@ xcs_trace_line(FILE *f, const struct xcs_trace_copy *tc, uint64_t ref)
 		break;
 	case XCS_TR_IPI:
 		fprintf(f, "xcall IPI to cpu%d: %s\n", other,
-		    sub < (int)nitems(xcs_ipi_outcomes) ?
+		    sub < (int)XCS_NITEMS(xcs_ipi_outcomes) ?
 		    xcs_ipi_outcomes[sub] : "?");
 		break;
 	case XCS_TR_DEFER:
@@ -251,12 +245,12 @@ xcs_trace_tail(FILE *f, unsigned int last)
 {
 	struct xcs_machine *xm = &xcs_machine;
 	struct xcs_trace_copy pick[XCS_TRACE_PANIC_LAST * 2], tc, best = { 0 };
-	uint64_t cursor[MAXCPUS] = { 0 }, lo[MAXCPUS] = { 0 };
+	uint64_t cursor[XCSHYPER_MAXCPUS] = { 0 }, lo[XCSHYPER_MAXCPUS] = { 0 };
 	unsigned int n, got, i;
 	int found;
 
-	if (last > nitems(pick))
-		last = nitems(pick);
+	if (last > XCS_NITEMS(pick))
+		last = XCS_NITEMS(pick);
 	for (n = 0; n < xm->xm_ncpus; n++)
 		xcs_trace_bounds(n, &lo[n], &cursor[n]);
 	for (got = 0; got < last; got++) {
@@ -288,7 +282,7 @@ xcs_trace_tail(FILE *f, unsigned int last)
 int
 xcs_trace_readable(const char *func)
 {
-	if (!xcs_atomic_load(&xcs_booted)) {
+	if (!xcs_hload(&xcs_booted)) {
 		xcs_seterr("%s: no machine is booted", func);
 		return (ESRCH);
 	}

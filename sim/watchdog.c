@@ -47,14 +47,6 @@
  * the stuck CPU panics, as in the kernel.
  */
 
-#include <sys/param.h>
-#include <sys/systm.h>
-#include <sys/atomic.h>
-#include <sys/xcall.h>
-
-#include <machine/cpu.h>
-#include <machine/intr.h>
-
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -64,8 +56,7 @@
 #include <string.h>
 #include <unistd.h>
 
-
-#include "xcs.h"
+#include "xcs_machine.h"
 #include "watchdog.h"
 
 int
@@ -81,14 +72,11 @@ xcs_watchdog_check(const struct xcs_config *cfg)
 
 /* A CPU made progress: the monitor stops counting its spin. */
 void
-xcs_progress(struct cpu_info *ci)
+xcs_progress(struct xcs_cpu *xc)
 {
-	struct xcs_cpu *xc = ci->ci_xcs;
-
 	/* Only this CPU writes it; lost nested updates only delay. */
-	xcs_atomic_store(&xc->xc_progress,
-	    xcs_atomic_load(&xc->xc_progress) + 1);
-	xcs_atomic_store(&xc->xc_spin_target, -1);
+	xcs_hstore(&xc->xc_progress, xcs_hload(&xc->xc_progress) + 1);
+	xcs_hstore(&xc->xc_spin_target, -1);
 }
 
 
@@ -100,12 +88,12 @@ static void
 xcs_wd_look_spin(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
 	struct xcs_wd_cpu *wc = &wd->wd_cpus[n];
-	struct xcs_cpu *xc = xcs_wd_cpu_info(n)->ci_xcs;
+	struct xcs_cpu *xc = &xcs_machine.xm_xcs[n];
 	uint64_t busy, progress, received;
 
-	busy = xcs_atomic_load(&xc->xc_spins);
-	progress = xcs_atomic_load(&xc->xc_progress);
-	received = xcs_atomic_load(&xc->xc_received);
+	busy = xcs_hload(&xc->xc_spins);
+	progress = xcs_hload(&xc->xc_progress);
+	received = xcs_hload(&xc->xc_received);
 	if (received != wc->wc_received)
 		wc->wc_drained = now;
 	wc->wc_received = received;
@@ -148,7 +136,7 @@ static void
 xcs_wd_look_slots(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 {
 	struct xcs_wd_cpu *wc = &wd->wd_cpus[n];
-	struct cpu_info *ci = xcs_wd_cpu_info(n);
+	struct xcs_cpu *xc = &xcs_machine.xm_xcs[n];
 	uint64_t seq;
 	int i, oldest = -1;
 
@@ -157,8 +145,8 @@ xcs_wd_look_slots(struct xcs_watchdog *wd, unsigned int n, uint64_t now)
 		 * The same claim still in the slot, however many dispatch
 		 * passes ran meanwhile: a pass that skips a slot is stale.
 		 */
-		seq = xcs_atomic_load(&ci->ci_xcs->xc_slot_seq[i]);
-		if (xcs_slot_peek(ci, i) == NULL)
+		seq = xcs_hload(&xc->xc_slot_seq[i]);
+		if (xcs_slot_peek(xc->xc_ci, i) == NULL)
 			wc->wc_slot_since[i] = 0;
 		else if (wc->wc_slot_since[i] == 0 ||
 		    seq != wc->wc_slot_seq[i])
@@ -205,18 +193,19 @@ static void *
 xcs_wd_main(void *arg)
 {
 	struct xcs_watchdog *wd = arg;
-	unsigned int ms = MIN(MAX(wd->wd_ms / 4, 1), 1000);
+	unsigned int ms = wd->wd_ms / 4;
 	sigset_t all;
 
+	/* Four looks per timeout, from 1 ms to 1 s apart. */
+	ms = ms < 1 ? 1 : ms > 1000 ? 1000 : ms;
 	/* Not a CPU: no IPI, and no other signal either. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, NULL);
 	wd->wd_last = xcs_now_ms();
-	while (!xcs_atomic_load(&wd->wd_stop)) {
+	while (!xcs_hload(&wd->wd_stop)) {
 		xcs_host_wait(&wd->wd_stop, 0, (uint64_t)ms * 1000000);
 		/* After a panic the machine is stopped: nothing to say. */
-		if (xcs_atomic_load(&wd->wd_stop) ||
-		    xcs_atomic_load(&panicstr) != NULL)
+		if (xcs_hload(&wd->wd_stop) || xcs_panicked())
 			continue;
 		xcs_wd_look(wd);
 	}
@@ -265,7 +254,7 @@ xcs_watchdog_stop(void)
 	if (wd == NULL)
 		return;
 	/* The swap orders nothing else; the wake ends the monitor's wait. */
-	(void)xcs_atomic_swap(&wd->wd_stop, 1);
+	(void)xcs_hswap(&wd->wd_stop, 1);
 	xcs_host_wake(&wd->wd_stop);
 	pthread_join(wd->wd_thread, NULL);
 	free(wd->wd_cpus);

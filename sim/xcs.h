@@ -21,8 +21,8 @@
 
 /*
  * The host side's parts that still read cpu_info's layout: the machine's
- * state (xcs_machine.h) and the kernel's shim headers, with the inline
- * helpers that follow a cpu_info pointer.
+ * state (xcs_machine.h) and the kernel's shim headers, with the helpers
+ * that follow a cpu_info pointer.
  */
 
 #include <sys/param.h>
@@ -37,29 +37,5 @@
 /* Counters: atomic increments, from any CPU or handler. */
 #define XCS_STAT_INC(_ci, _field)					\
 	((void)xcs_atomic_add_nv(&(_ci)->ci_xcs->xc_stats._field, 1))
-
-#ifdef MULTIPROCESSOR
-/* What slot i of CPU ci holds, read as an observer. */
-static inline struct xcall *
-xcs_slot_peek(struct cpu_info *ci, size_t i)
-{
-	struct xcall *xc;
-
-	xcs_observe_begin();
-	/* Whole, not ordered: a snapshot, as the observers want it. */
-	xc = xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]);
-	xcs_observe_end();
-	return (xc);
-}
-#endif
-
-/* Record an event if this CPU has a ring; see trace.c. */
-static inline void
-xcs_trace(struct cpu_info *ci, int kind, int sub, int other, const void *ptr,
-    uint64_t arg)
-{
-	if (ci != NULL && ci->ci_xcs->xc_trace != NULL)
-		xcs_trace_record(ci, kind, sub, other, ptr, arg);
-}
 
 #endif /* _XCS_H_ */

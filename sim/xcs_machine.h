@@ -51,6 +51,22 @@ struct proc;
 /* nitems(), which host-domain files do not get from a kernel header. */
 #define XCS_NITEMS(_a)	(sizeof(_a) / sizeof((_a)[0]))
 
+/*
+ * The host side's atomics, on words its own threads share: the
+ * compiler's builtins, which the sanitizers see.  On amd64 each is the
+ * instruction the kernel's machine/atomic.h gives (a plain load or
+ * store, xchg, lock xadd), so a word may be shared with a host part that
+ * still uses that header.  Loads acquire, stores release, and the
+ * read-modify-writes are full barriers.
+ */
+#define xcs_hload(_p)		__atomic_load_n((_p), __ATOMIC_ACQUIRE)
+#define xcs_hstore(_p, _v)	__atomic_store_n((_p), (_v), __ATOMIC_RELEASE)
+#define xcs_hswap(_p, _v)	__atomic_exchange_n((_p), (_v), __ATOMIC_SEQ_CST)
+#define xcs_hadd_nv(_p, _v)	__atomic_add_fetch((_p), (_v), __ATOMIC_SEQ_CST)
+
+/* Whether replay's scheduler is installed: its hook is set. */
+#define xcs_replay_hooked()	XCS_HOOKED(xh_point)
+
 /* A job: process-context work handed to a CPU by xcs_cpu_start. */
 struct xcs_job {
 	void			(*xj_fn)(void *);
@@ -122,6 +138,7 @@ struct xcs_trace_event {
 struct xcs_machine {
 	unsigned int		 xm_ncpus;
 	struct cpu_info		*xm_cpus;	/* array of xm_ncpus */
+	size_t			 xm_cpu_size;	/* sizeof(struct cpu_info) */
 	struct xcs_cpu		*xm_xcs;
 	struct xcs_config	 xm_config;
 	enum xcs_glue		 xm_glue;	/* the glue in use */
@@ -136,6 +153,23 @@ struct xcs_machine {
 extern struct xcs_machine xcs_machine;
 extern char *xcs_cpus_lo, *xcs_cpus_hi;	/* the cpu_info array */
 extern unsigned int xcs_booted;		/* [a] */
+
+/*
+ * Which CPU ci is, from where it lies in the host's cpu_info array, and
+ * the host side's state of it: no cpu_info field is read.
+ */
+static inline unsigned int
+xcs_cpu_index(const struct cpu_info *ci)
+{
+	return ((unsigned int)(((const char *)ci - xcs_cpus_lo) /
+	    xcs_machine.xm_cpu_size));
+}
+
+static inline struct xcs_cpu *
+xcs_cpu_of(const struct cpu_info *ci)
+{
+	return (&xcs_machine.xm_xcs[xcs_cpu_index(ci)]);
+}
 
 /*
  * splitmix64 (Steele, Lea, Flood, "Fast splittable pseudorandom number
@@ -210,6 +244,20 @@ void	AnnotateIgnoreReadsEnd(const char *, int);
 #define xcs_observe_end()	do { } while (0)
 #endif
 
+/* What slot i of CPU ci holds, read as an observer, through the door. */
+struct xcall;
+
+static inline struct xcall *
+xcs_slot_peek(struct cpu_info *ci, size_t i)
+{
+	struct xcall *xc;
+
+	xcs_observe_begin();
+	xc = xcs_md_slot(ci, (u_int)i);
+	xcs_observe_end();
+	return (xc);
+}
+
 /* trap.c */
 int	xcs_trap_install(void);
 void	xcs_trap_uninstall(void);
@@ -227,7 +275,7 @@ void	xcs_print_fn(FILE *, void *);
 int	xcs_watchdog_check(const struct xcs_config *);
 int	xcs_watchdog_start(void);
 void	xcs_watchdog_stop(void);
-void	xcs_progress(struct cpu_info *);
+void	xcs_progress(struct xcs_cpu *);
 
 /* ipi.c */
 void	xcs_ipi_resend(struct cpu_info *);
@@ -315,5 +363,18 @@ void	xcs_trace_final(void);
 int	xcs_trace_check(const struct xcs_config *);
 int	xcs_trace_alloc(void);
 void	xcs_trace_free(void);
+
+/*
+ * Record an event if the trace is on; see trace.c.  Every CPU has a ring
+ * or none has, so cpu0's says, and with the trace off that load is all
+ * an event costs.
+ */
+static inline void
+xcs_trace(struct cpu_info *ci, int kind, int sub, int other, const void *ptr,
+    uint64_t arg)
+{
+	if (ci != NULL && xcs_machine.xm_xcs[0].xc_trace != NULL)
+		xcs_trace_record(ci, kind, sub, other, ptr, arg);
+}
 
 #endif /* _XCS_MACHINE_H_ */

@@ -145,8 +145,28 @@ int	xcs_kern_attach(void);
 
 /* The XCSHYPER_VERSION the kernel domain was built with. */
 int	xcs_kern_version(void);
-/* MAXCPUS: how many CPUs the kernel domain was built for. */
+/*
+ * MAXCPUS: how many CPUs the kernel domain was built for, never more
+ * than XCSHYPER_MAXCPUS, which the host sizes its fixed tables by.
+ */
+#define XCSHYPER_MAXCPUS	256
 u_int	xcs_kern_maxcpus(void);
+
+/*
+ * What the host's observers (trace, reports) read of a running CPU: its
+ * IPL and interrupt depth now, each one whole word, not one snapshot.
+ */
+struct xcs_cpu_view {
+	int	cv_ilevel;
+	int	cv_idepth;
+};
+void	xcs_md_cpu_view(struct cpu_info *, struct xcs_cpu_view *);
+/*
+ * What slot i of ci's xcall queue holds now, for the host's observers:
+ * one whole pointer, ordered with nothing; NULL past the last slot and
+ * in a uniprocessor kernel, which has none.
+ */
+void	*xcs_md_slot(struct cpu_info *, u_int);
 
 /* The kernel's panicstr; non-NULL once any CPU has panicked. */
 extern const char *panicstr;

@@ -54,6 +54,8 @@ void	__assert(const char *, const char *, int, const char *);
 	panic("kernel %sassertion \"%s\" failed: file \"%s\", line %d"	\
 	    " " msg, "diagnostic ", #e, __FILE__, __LINE__, ##__VA_ARGS__))
 #define KDASSERT(e)	KASSERT(e)
+/* A compile-time assertion, as the kernel's. */
+#define CTASSERT(x)	_Static_assert((x), "CTASSERT(" #x ")")
 
 #define curproc		(curcpu()->ci_curproc)
 

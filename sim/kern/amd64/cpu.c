@@ -28,6 +28,7 @@
 #include <sys/param.h>
 #include <sys/systm.h>
 
+#include <machine/atomic.h>
 #include <machine/cpu.h>
 #include <machine/intr.h>
 
@@ -44,10 +45,31 @@ xcs_kern_version(void)
 	return (XCSHYPER_VERSION);
 }
 
+CTASSERT(MAXCPUS <= XCSHYPER_MAXCPUS);
+
 u_int
 xcs_kern_maxcpus(void)
 {
 	return (MAXCPUS);
+}
+
+void
+xcs_md_cpu_view(struct cpu_info *ci, struct xcs_cpu_view *cv)
+{
+	/* Acquire loads of words ci's CPU writes; no order between them. */
+	cv->cv_ilevel = xcs_atomic_load(&ci->ci_ilevel);
+	cv->cv_idepth = xcs_atomic_load(&ci->ci_idepth);
+}
+
+void *
+xcs_md_slot(struct cpu_info *ci, u_int i)
+{
+#ifdef MULTIPROCESSOR
+	/* Whole, not ordered: a snapshot, as the observers want it. */
+	if (i < nitems(ci->ci_xcall.xci_xcalls))
+		return (xcs_atomic_load(&ci->ci_xcall.xci_xcalls[i]));
+#endif
+	return (NULL);
 }
 
 void
