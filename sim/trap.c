@@ -32,12 +32,7 @@
  * program as it would have.
  */
 
-#include <sys/param.h>
-#include <sys/systm.h>
-
-#include <machine/cpu.h>
-#include <machine/intr.h>
-
+#include <sys/types.h>
 #include <sys/wait.h>
 
 #include <dlfcn.h>
@@ -51,12 +46,12 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "xcs.h"
+#include "xcs_machine.h"
 
 #define XCS_TRAP_STACK	(64 * 1024)
 
 static const int xcs_trap_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
-static struct sigaction xcs_trap_oldact[nitems(xcs_trap_signals)];
+static struct sigaction xcs_trap_oldact[XCS_NITEMS(xcs_trap_signals)];
 static int xcs_trap_installed;
 static __thread void *xcs_trap_stack;
 static __thread int xcs_trap_depth;
@@ -153,10 +148,10 @@ xcs_trap_line(const Dl_info *dli, void *pc, char *buf, size_t size)
 	if (eh != NULL && eh->e_type == ET_DYN)
 		off -= (uintptr_t)dli->dli_fbase;
 	snprintf(addr, sizeof(addr), "%#lx", (unsigned long)off);
-	for (i = 0; i < nitems(paths); i++)
+	for (i = 0; i < XCS_NITEMS(paths); i++)
 		if (access(paths[i], X_OK) == 0)
 			break;
-	if (i == nitems(paths) || pipe(fds) == -1)
+	if (i == XCS_NITEMS(paths) || pipe(fds) == -1)
 		return;
 	argv[0] = (char *)paths[i];
 	argv[1] = (char *)"-e";
@@ -216,7 +211,7 @@ xcs_trap_pass(int sig, siginfo_t *si, void *uc)
 	struct sigaction *old = NULL;
 	size_t i;
 
-	for (i = 0; i < nitems(xcs_trap_signals); i++)
+	for (i = 0; i < XCS_NITEMS(xcs_trap_signals); i++)
 		if (xcs_trap_signals[i] == sig)
 			old = &xcs_trap_oldact[i];
 	if (old != NULL && (old->sa_flags & SA_SIGINFO)) {
@@ -236,7 +231,7 @@ static void
 xcs_trap_signal(int sig, siginfo_t *si, void *uc)
 {
 	struct cpu_info *ci = xcs_curcpu_tls;
-	char where[512], caller[512];
+	char where[512], caller[512], what[1200];
 	Dl_info dli;
 	size_t len;
 	void *pc;
@@ -254,11 +249,10 @@ xcs_trap_signal(int sig, siginfo_t *si, void *uc)
 		xcs_trap_where(xcs_trap_caller(uc), caller + len,
 		    sizeof(caller) - len);
 	}
-	panic("kernel: %s (%s%s address %p) in %s%s, cpu%u at %s, idepth %d",
+	snprintf(what, sizeof(what), "%s (%s%s address %p) in %s%s",
 	    xcs_trap_name(sig), strsignal(sig), xcs_trap_access(sig, uc),
-	    si->si_addr, where, caller, ci->ci_cpuid,
-	    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)),
-	    xcs_atomic_load(&ci->ci_idepth));
+	    si->si_addr, where, caller);
+	xcs_kern_trap(ci, what);
 }
 
 int
@@ -271,7 +265,7 @@ xcs_trap_install(void)
 	sa.sa_sigaction = xcs_trap_signal;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < nitems(xcs_trap_signals); i++) {
+	for (i = 0; i < XCS_NITEMS(xcs_trap_signals); i++) {
 		if (sigaction(xcs_trap_signals[i], &sa,
 		    &xcs_trap_oldact[i]) == -1) {
 			xcs_seterr("xcs_boot: trap signal %d: %s",
@@ -293,7 +287,7 @@ xcs_trap_uninstall(void)
 
 	if (!xcs_trap_installed)
 		return;
-	for (i = 0; i < nitems(xcs_trap_signals); i++)
+	for (i = 0; i < XCS_NITEMS(xcs_trap_signals); i++)
 		sigaction(xcs_trap_signals[i], &xcs_trap_oldact[i], NULL);
 	xcs_trap_installed = 0;
 }

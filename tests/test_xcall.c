@@ -586,6 +586,38 @@ test_sync_from_interrupt(void **state)
 }
 
 static void
+fault_fn(void *arg)
+{
+	/* A read of the unmapped first page, which the compiler keeps. */
+	(void)*(volatile int *)arg;
+}
+
+/*
+ * An xcall that faults is a kernel trap: the panic says what faulted,
+ * where, and on which CPU at which IPL, the host's part of the message
+ * and the kernel's (xcs_kern_trap) joined.
+ */
+static void
+test_trap_in_xcall(void **state)
+{
+	struct xcall xc = XCALL_INITIALIZER(fault_fn, (void *)(uintptr_t)16);
+	char where[64];
+	const char *msg;
+
+	tu_boot(2, XCS_IDLE_HALT);
+	cpu_xcall(xcs_cpu(1), &xc);
+	assert_true(tu_wait_panic());
+	msg = xcs_panic_message();
+	snprintf(where, sizeof(where), ", cpu1 at %s, idepth ",
+	    xcs_ipl_name(tu_xcall_handled_level()));
+	if (strncmp(msg, "kernel: page fault trap (", 25) != 0 ||
+	    strstr(msg, "reading address ") == NULL ||
+	    strstr(msg, where) == NULL)
+		fail_msg("panic message \"%s\"", msg);
+	tu_shutdown_panicked();
+}
+
+static void
 sleep_raised_job(void *arg)
 {
 	int s;
@@ -699,6 +731,7 @@ main(void)
 		TU_TEST(test_patterns_unicast),
 		TU_TEST(test_sleep_in_xcall),
 		TU_TEST(test_sync_from_interrupt),
+		TU_TEST(test_trap_in_xcall),
 		TU_TEST(test_sleep_at_raised_ipl),
 		TU_TEST(test_sleep_with_mutex),
 		TU_TEST(test_null_xcall),

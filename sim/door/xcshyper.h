@@ -168,6 +168,14 @@ void	xcs_md_cpu_view(struct cpu_info *, struct xcs_cpu_view *);
  */
 void	*xcs_md_slot(struct cpu_info *, u_int);
 
+/*
+ * A trap on ci's CPU that the kernel does not handle (a page fault, a
+ * bus error), described by the host: the kernel panics with it and
+ * with where the CPU was.
+ */
+__attribute__((__noreturn__)) void xcs_kern_trap(struct cpu_info *,
+	    const char *);
+
 /* The kernel's panicstr; non-NULL once any CPU has panicked. */
 extern const char *panicstr;
 /* A new machine: nobody has panicked yet. */

@@ -98,6 +98,20 @@ __assert(const char *t, const char *f, int l, const char *e)
 	    t, e, f, l);
 }
 
+/*
+ * A trap the kernel does not handle, as the host describes it (the
+ * fault, the address, where): panic with it and with where the CPU was,
+ * as trap() does.
+ */
+void
+xcs_kern_trap(struct cpu_info *ci, const char *what)
+{
+	/* Acquire loads of words ci's CPU writes, ci itself among them. */
+	panic("kernel: %s, cpu%u at %s, idepth %d", what, ci->ci_cpuid,
+	    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)),
+	    xcs_atomic_load(&ci->ci_idepth));
+}
+
 int
 db_printf(const char *fmt, ...)
 {
