@@ -106,10 +106,12 @@ __assert(const char *t, const char *f, int l, const char *e)
 void
 xcs_kern_trap(struct cpu_info *ci, const char *what)
 {
-	/* Acquire loads of words ci's CPU writes, ci itself among them. */
+	struct xcs_cpu_view cv;
+
+	/* The trap was taken on ci's CPU: the view is of its own words. */
+	xcs_md_cpu_view(ci, &cv);
 	panic("kernel: %s, cpu%u at %s, idepth %d", what, ci->ci_cpuid,
-	    xcs_ipl_name(xcs_atomic_load(&ci->ci_ilevel)),
-	    xcs_atomic_load(&ci->ci_idepth));
+	    xcs_ipl_name(cv.cv_ilevel), cv.cv_idepth);
 }
 
 int
